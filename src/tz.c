@@ -1,0 +1,56 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "tz.h"
+
+/* The C library reads zones from TZ only, so switching zones means setenv+tzset. Remember the
+ * last zone set: the queue asks about the same few zones over and over. */
+static char current_zone[128];
+
+static const char *
+zoneinfo_dir(void)
+{
+	const char *dir = getenv("TZDIR");
+	return dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+}
+
+bool
+tz_valid(const char *name)
+{
+	char path[512];
+
+	if (name == NULL || *name == '\0' || name[0] == '/' || strstr(name, "..") != NULL ||
+	    strlen(name) >= sizeof current_zone)
+		return false;
+	snprintf(path, sizeof path, "%s/%s", zoneinfo_dir(), name);
+	return access(path, R_OK) == 0;
+}
+
+int
+tz_local(const char *name, int64_t t, struct local_time *out)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (strcmp(name, current_zone) != 0) {
+		if (!tz_valid(name))
+			return -1;
+		setenv("TZ", name, 1);
+		tzset();
+		snprintf(current_zone, sizeof current_zone, "%s", name);
+	}
+	if (localtime_r(&tt, &tm) == NULL)
+		return -1;
+	out->date = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	out->minute = tm.tm_hour * 60 + tm.tm_min;
+	out->second = tm.tm_sec;
+	out->wday = tm.tm_wday;
+	out->utc_offset = (int)tm.tm_gmtoff;
+	return 0;
+}

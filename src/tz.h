@@ -1,0 +1,22 @@
+/* tz.h - local time in an IANA zone through the C library's tz database. */
+#ifndef ARREARS_TZ_H
+#define ARREARS_TZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct local_time {
+	int32_t date;	/* days since 1970-01-01 in the zone */
+	int minute;	/* minute of the day, 0..1439 */
+	int second;
+	int wday;	/* 0 = Sunday */
+	int utc_offset;	/* seconds east of UTC */
+};
+
+/* True when name is a zone the tz database knows (a file under the zoneinfo directory). */
+bool tz_valid(const char *name);
+
+/* The local time of t in zone name. Returns 0, or -1 when the zone is unknown. */
+int tz_local(const char *name, int64_t t, struct local_time *out);
+
+#endif
