@@ -1,0 +1,71 @@
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_text.h"
+
+static const char *
+field(json_t *body, const char *key)
+{
+	const char *v = json_string_value(json_object_get(body, key));
+	return v != NULL ? v : "?";
+}
+
+char *
+event_describe(const struct event *ev, char *buf, size_t len)
+{
+	json_t *body = json_loads(ev->body, 0, NULL);
+
+	if (body == NULL) {
+		snprintf(buf, len, "%s (unreadable body)", ev->kind);
+		return buf;
+	}
+	if (strcmp(ev->kind, "attempt") == 0)
+		snprintf(buf, len, "%s %s %s: %s", field(body, "direction"), field(body, "channel"),
+			 field(body, "contact"), field(body, "result"));
+	else if (strcmp(ev->kind, "ptp") == 0)
+		snprintf(buf, len, "promise to pay %s by %s (%s)", field(body, "amount"),
+			 field(body, "due_on"), field(body, "method"));
+	else if (strcmp(ev->kind, "ptp_status") == 0)
+		snprintf(buf, len, "promise %s", field(body, "state"));
+	else if (strcmp(ev->kind, "payment") == 0)
+		snprintf(buf, len, "payment %s received (ref %s)", field(body, "amount"),
+			 field(body, "reference"));
+	else if (strcmp(ev->kind, "note") == 0)
+		snprintf(buf, len, "note: %s", field(body, "text"));
+	else if (strcmp(ev->kind, "callback") == 0)
+		snprintf(buf, len, "callback requested for %s", field(body, "due_at"));
+	else
+		snprintf(buf, len, "%s", ev->kind);
+	json_decref(body);
+	return buf;
+}
+
+char *
+event_detail(const struct event *ev, char *buf, size_t len)
+{
+	json_t *body = json_loads(ev->body, 0, NULL), *value;
+	const char *key;
+	size_t off = 0;
+	int n;
+
+	n = snprintf(buf, len, "kind: %s\nuser: %s\ndevice: %s #%lld\nid: %s\nhash: %.16s...\n",
+		     ev->kind, ev->user, ev->device, (long long)ev->seq, ev->id, ev->hash);
+	off = n > 0 && (size_t)n < len ? (size_t)n : len - 1;
+	if (body == NULL)
+		return buf;
+	json_object_foreach(body, key, value) {
+		char *text = json_is_string(value) ? NULL : json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+		n = snprintf(buf + off, len - off, "%s: %s\n", key,
+			     text != NULL ? text : json_string_value(value));
+		free(text);
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+	}
+	json_decref(body);
+	return buf;
+}

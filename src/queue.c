@@ -1,0 +1,295 @@
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "money.h"
+#include "queue.h"
+#include "store.h"
+
+/* Days without an attempt after which the idle part is full. */
+#define IDLE_FULL_DAYS 14.0
+
+void
+queue_weights_default(struct queue_weights *w)
+{
+	*w = (struct queue_weights){
+		.callback_due = 50,
+		.ptp_broken = 40,
+		.ptp_due = 25,
+		.dpd_band = 30,
+		.balance = 20,
+		.risk = 15,
+		.idle = 10,
+	};
+}
+
+void
+queue_init(struct queue *q)
+{
+	memset(q, 0, sizeof *q);
+	q->filter.band = -1;
+	queue_weights_default(&q->weights);
+	bands_default(&q->bands);
+}
+
+void
+queue_free(struct queue *q)
+{
+	free(q->items);
+	free(q->order);
+	q->items = NULL;
+	q->order = NULL;
+	q->n = q->nvisible = 0;
+}
+
+const char *
+queue_sort_name(enum queue_sort s)
+{
+	switch (s) {
+	case QUEUE_SORT_SCORE:
+		return "priority";
+	case QUEUE_SORT_DPD:
+		return "dpd";
+	case QUEUE_SORT_BALANCE:
+		return "balance";
+	case QUEUE_SORT_NAME:
+		return "name";
+	case QUEUE_SORT_COUNT:
+		break;
+	}
+	return "?";
+}
+
+struct load_ctx {
+	struct queue *q;
+	size_t cap;
+};
+
+static int
+load_one(void *ctx, const struct account *a)
+{
+	struct load_ctx *c = ctx;
+	struct queue_item *it;
+
+	if (c->q->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		if ((c->q->items = realloc(c->q->items, c->cap * sizeof *c->q->items)) == NULL)
+			abort();
+	}
+	it = &c->q->items[c->q->n++];
+	memset(it, 0, sizeof *it);
+	memcpy(it->id, a->id, sizeof it->id);
+	memcpy(it->name, a->name, sizeof it->name);
+	memcpy(it->segment, a->segment, sizeof it->segment);
+	it->product = a->product;
+	it->due_date = a->due_date;
+	it->total = a->total;
+	it->amount_due = a->amount_due;
+	it->last_attempt_at = a->last_attempt_at;
+	it->last_contact_at = a->last_contact_at;
+	it->callback_at = a->callback_at;
+	it->ptp_state = a->ptp_state;
+	it->ptp_due = a->ptp_due;
+	it->risk = a->risk;
+	it->flags = a->flags;
+	return 0;
+}
+
+int
+queue_load(struct queue *q, struct store *s, int64_t now, struct err *e)
+{
+	struct load_ctx c = { .q = q };
+	int64_t count = store_account_count(s, e);
+
+	if (count < 0)
+		return -1;
+	free(q->items);
+	free(q->order);
+	q->items = NULL;
+	q->order = NULL;
+	q->n = q->nvisible = 0;
+	c.cap = (size_t)count;
+	if (c.cap > 0 && (q->items = malloc(c.cap * sizeof *q->items)) == NULL)
+		abort();
+	if (store_accounts_scan(s, load_one, &c, e) != 0)
+		return -1;
+	q->now = now;
+	queue_rank(q);
+	return 0;
+}
+
+static double
+clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+void
+queue_score_parts(const struct queue_item *it, const struct queue_weights *w, int nbands,
+		  int64_t now, struct score_parts *p)
+{
+	int32_t today = date_of_time(now);
+	double idle_days;
+
+	memset(p, 0, sizeof *p);
+	if (it->callback_at != 0 && it->callback_at <= now)
+		p->callback_due = w->callback_due;
+	if (it->ptp_state == PTP_BROKEN)
+		p->ptp_broken = w->ptp_broken;
+	if (it->ptp_state == PTP_PENDING && it->ptp_due != 0 && it->ptp_due <= today)
+		p->ptp_due = w->ptp_due;
+	/* scaled so that current is 0 and the oldest band is 1 */
+	if (nbands > 1)
+		p->dpd_band = w->dpd_band * it->band / (double)(nbands - 1);
+	if (it->total > 1000)
+		p->balance = w->balance * clamp01((log10((double)it->total / 100.0) - 1.0) / 4.0);
+	p->risk = w->risk * clamp01(it->risk / 1000.0);
+	idle_days = it->last_attempt_at == 0 ? IDLE_FULL_DAYS
+					     : (double)(now - it->last_attempt_at) / 86400.0;
+	p->idle = w->idle * clamp01(idle_days / IDLE_FULL_DAYS);
+	p->total = p->callback_due + p->ptp_broken + p->ptp_due + p->dpd_band + p->balance +
+		   p->risk + p->idle;
+}
+
+/* Sorting state: qsort has no context argument. */
+static const struct queue *sort_q;
+
+static int
+cmp_rank(const void *pa, const void *pb)
+{
+	const struct queue_item *a = &sort_q->items[*(const size_t *)pa];
+	const struct queue_item *b = &sort_q->items[*(const size_t *)pb];
+	int c = 0;
+
+	switch (sort_q->sort) {
+	case QUEUE_SORT_SCORE:
+	case QUEUE_SORT_COUNT:
+		c = (a->score < b->score) - (a->score > b->score);
+		break;
+	case QUEUE_SORT_DPD:
+		c = (a->dpd < b->dpd) - (a->dpd > b->dpd);
+		break;
+	case QUEUE_SORT_BALANCE:
+		c = (a->total < b->total) - (a->total > b->total);
+		break;
+	case QUEUE_SORT_NAME:
+		c = strcmp(a->name, b->name);
+		break;
+	}
+	if (c == 0)
+		c = (a->score < b->score) - (a->score > b->score);
+	return c != 0 ? c : strcmp(a->id, b->id);
+}
+
+/* ASCII case folding is enough: ids are ASCII and names are matched as typed otherwise. */
+static int
+contains_folded(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return 1;
+	return n == 0;
+}
+
+static int
+visible(const struct queue *q, const struct queue_item *it)
+{
+	const struct queue_filter *f = &q->filter;
+
+	if (f->band >= 0 && it->band != f->band)
+		return 0;
+	if (f->segment[0] && strcmp(f->segment, it->segment) != 0)
+		return 0;
+	if ((it->flags & f->flags) != f->flags)
+		return 0;
+	if (f->search[0] && !contains_folded(it->name, f->search) && !contains_folded(it->id, f->search))
+		return 0;
+	return 1;
+}
+
+void
+queue_refilter(struct queue *q)
+{
+	if (q->order == NULL && q->n > 0 && (q->order = malloc(q->n * sizeof *q->order)) == NULL)
+		abort();
+	q->nvisible = 0;
+	for (size_t i = 0; i < q->n; i++)
+		if (visible(q, &q->items[i]))
+			q->order[q->nvisible++] = i;
+	sort_q = q;
+	qsort(q->order, q->nvisible, sizeof *q->order, cmp_rank);
+	sort_q = NULL;
+}
+
+void
+queue_rank(struct queue *q)
+{
+	int32_t today = date_of_time(q->now);
+
+	for (size_t i = 0; i < q->n; i++) {
+		struct queue_item *it = &q->items[i];
+		struct score_parts p;
+
+		it->dpd = account_dpd(it->due_date, today);
+		it->band = bands_index(&q->bands, it->dpd);
+		queue_score_parts(it, &q->weights, q->bands.n, q->now, &p);
+		it->score = p.total;
+	}
+	queue_refilter(q);
+}
+
+struct part {
+	const char *what;
+	double value;
+};
+
+static int
+cmp_part(const void *a, const void *b)
+{
+	double x = ((const struct part *)a)->value, y = ((const struct part *)b)->value;
+	return (x < y) - (x > y);
+}
+
+char *
+queue_explain(const struct queue *q, const struct queue_item *it, char *buf, size_t len)
+{
+	struct score_parts p;
+	char band[48], balance[48], risk[24], idle[48];
+	struct part parts[7];
+	size_t n = 0, off = 0;
+
+	queue_score_parts(it, &q->weights, q->bands.n, q->now, &p);
+	snprintf(band, sizeof band, "%s band", q->bands.label[it->band]);
+	snprintf(balance, sizeof balance, "balance %s", money_format(it->total, buf, len, 1));
+	snprintf(risk, sizeof risk, "risk %d", it->risk);
+	if (it->last_attempt_at == 0)
+		snprintf(idle, sizeof idle, "never tried");
+	else
+		snprintf(idle, sizeof idle, "%lld days since tried",
+			 (long long)((q->now - it->last_attempt_at) / 86400));
+	parts[n++] = (struct part){ "callback due", p.callback_due };
+	parts[n++] = (struct part){ "promise broken", p.ptp_broken };
+	parts[n++] = (struct part){ "promise due", p.ptp_due };
+	parts[n++] = (struct part){ band, p.dpd_band };
+	parts[n++] = (struct part){ balance, p.balance };
+	parts[n++] = (struct part){ risk, p.risk };
+	parts[n++] = (struct part){ idle, p.idle };
+	qsort(parts, n, sizeof parts[0], cmp_part);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && parts[i].value >= 0.05; i++) {
+		int w = snprintf(buf + off, len - off, "%s%s +%.1f", i ? ", " : "", parts[i].what,
+				 parts[i].value);
+		if (w < 0 || (size_t)w >= len - off)
+			break;
+		off += (size_t)w;
+	}
+	snprintf(buf + off, len - off, "%s= %.1f", off ? " " : "", it->score);
+	return buf;
+}

@@ -1,0 +1,100 @@
+/* queue.h - the prioritized work queue: scoring with explained parts, filter, sort, search. */
+#ifndef ARREARS_QUEUE_H
+#define ARREARS_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bands.h"
+#include "err.h"
+#include "model.h"
+
+struct store;
+
+/* Weights of the priority score; each part is first scaled to 0..1 (docs/ARCHITECTURE.md). */
+struct queue_weights {
+	double callback_due;
+	double ptp_broken;
+	double ptp_due;
+	double dpd_band;
+	double balance;
+	double risk;
+	double idle;
+};
+
+/* One row of the queue: a compact copy of what ranking and the list need. */
+struct queue_item {
+	char id[ACCOUNT_ID_LEN];
+	char name[NAME_LEN];
+	char segment[24];
+	enum product product;
+	int32_t due_date;
+	int dpd;
+	int band;
+	int64_t total, amount_due;
+	int64_t last_attempt_at, last_contact_at, callback_at;
+	enum ptp_state ptp_state;
+	int32_t ptp_due;
+	int risk;
+	unsigned flags;
+	double score;
+};
+
+struct score_parts {
+	double callback_due, ptp_broken, ptp_due, dpd_band, balance, risk, idle;
+	double total;
+};
+
+enum queue_sort {
+	QUEUE_SORT_SCORE,
+	QUEUE_SORT_DPD,
+	QUEUE_SORT_BALANCE,
+	QUEUE_SORT_NAME,
+	QUEUE_SORT_COUNT
+};
+
+struct queue_filter {
+	int band;		/* -1 = any */
+	char segment[24];	/* "" = any */
+	unsigned flags;		/* every bit set here must be set on the account; 0 = any */
+	char search[64];	/* case-insensitive substring of name or id; "" = any */
+};
+
+struct queue {
+	struct queue_item *items;	/* owned */
+	size_t n;
+	size_t *order;		/* owned; indices into items of the visible rows, best first */
+	size_t nvisible;
+	enum queue_sort sort;
+	struct queue_filter filter;
+	struct queue_weights weights;
+	struct bands bands;
+	int64_t now;
+};
+
+void queue_weights_default(struct queue_weights *w);
+
+/* Loads every account of the cache into q (replacing what it held) and ranks it at now. */
+int queue_load(struct queue *q, struct store *s, int64_t now, struct err *e);
+
+/* Recomputes dpd, band and score of every item at q->now, then filters and sorts. */
+void queue_rank(struct queue *q);
+
+/* Filters and sorts only (scores unchanged): for a changed filter, sort or search. */
+void queue_refilter(struct queue *q);
+
+/* The parts of one item's score at now, with nbands aging bands. */
+void queue_score_parts(const struct queue_item *it, const struct queue_weights *w, int nbands,
+		       int64_t now, struct score_parts *out);
+
+/* One line saying why the item ranks where it does, e.g. "promise broken +40, 61-90 +18". */
+char *queue_explain(const struct queue *q, const struct queue_item *it, char *buf, size_t len);
+
+/* Frees what q owns; q itself may be reused after queue_init(). */
+void queue_init(struct queue *q);
+void queue_free(struct queue *q);
+
+const char *queue_sort_name(enum queue_sort s);
+
+#endif
