@@ -27,6 +27,7 @@ usage(FILE *f)
 		"  demo [--accounts N] [--seed S] [--as-of DATE]   write a demo book into a new cache\n"
 		"  export accounts|events                        print the book as CSV, evidence as JSON lines\n"
 		"  policy eval [--profile NAME]                  decide contacts read as JSON on stdin\n"
+		"  policy profiles                               list the contact-policy profiles\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"

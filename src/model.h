@@ -77,6 +77,21 @@ struct account {
 	int32_t ptp_due;	/* day number, 0 = none */
 };
 
+/* What the queue needs of an account, read in one slim pass at start-up. */
+struct account_summary {
+	char id[ACCOUNT_ID_LEN];
+	char name[NAME_LEN];
+	char segment[24];
+	enum product product;
+	int32_t due_date;
+	int64_t total, amount_due;
+	int64_t last_attempt_at, last_contact_at, callback_at;
+	enum ptp_state ptp_state;
+	int32_t ptp_due;
+	int risk;
+	unsigned flags;
+};
+
 struct contact_point {
 	int64_t id;
 	enum contact_kind kind;

@@ -65,6 +65,7 @@ struct queue {
 	struct queue_item *items;	/* owned */
 	size_t n;
 	size_t *order;		/* owned; indices into items of the visible rows, best first */
+	void *sort_keys;	/* owned scratch space of the sort */
 	size_t nvisible;
 	enum queue_sort sort;
 	struct queue_filter filter;

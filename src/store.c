@@ -115,7 +115,9 @@ store_open(const char *path, enum store_mode mode, struct store **out, enum stor
 	if (check_path(path, mode, why, e) != 0)
 		return -1;
 
-	flags = mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	/* One connection per thread: SQLite's own per-call locking would only cost time. */
+	flags = (mode == STORE_READ_ONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		SQLITE_OPEN_NOMUTEX;
 	if (mode == STORE_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
 	old_umask = umask(077);	/* personal data: the cache and its WAL are 0600 */
@@ -233,11 +235,23 @@ store_account_count(struct store *s, struct err *e)
 	return n;
 }
 
+/* Copies a text column into a fixed buffer, cut at a UTF-8 character boundary when too long.
+ * (memcpy, not snprintf: the queue copies a million of these at start-up.) */
 static void
 copy_text(char *dst, size_t len, sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, len, "%s", t ? (const char *)t : "");
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+	if (t == NULL)
+		n = 0;
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && (t[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, t ? (const char *)t : "", n);
+	dst[n] = '\0';
 }
 
 #define ACCOUNT_COLUMNS                                                                          \
@@ -299,17 +313,33 @@ store_account_get(struct store *s, const char *id, struct account *out, struct e
 }
 
 int
-store_accounts_scan(struct store *s, int (*fn)(void *ctx, const struct account *a), void *ctx,
-		    struct err *e)
+store_summaries_scan(struct store *s, int (*fn)(void *ctx, const struct account_summary *a),
+		     void *ctx, struct err *e)
 {
 	sqlite3_stmt *st;
-	struct account a;
+	struct account_summary a;
 	int rc, ret = 0;
 
-	if (prepare(s, "SELECT " ACCOUNT_COLUMNS "ORDER BY a.id", &st, e) != 0)
+	if (prepare(s, "SELECT a.ext_id, p.name, a.segment, a.product, a.due_date, b.total, "
+		       "b.amount_due, a.last_attempt_at, a.last_contact_at, a.callback_at, a.ptp_state, "
+		       "a.ptp_due, a.risk, a.flags FROM accounts a JOIN parties p ON p.id = a.party_id "
+		       "JOIN balances b ON b.account_id = a.id ORDER BY a.id", &st, e) != 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		account_from_row(st, &a);
+		copy_text(a.id, sizeof a.id, st, 0);
+		copy_text(a.name, sizeof a.name, st, 1);
+		copy_text(a.segment, sizeof a.segment, st, 2);
+		a.product = (enum product)sqlite3_column_int(st, 3);
+		a.due_date = sqlite3_column_int(st, 4);
+		a.total = sqlite3_column_int64(st, 5);
+		a.amount_due = sqlite3_column_int64(st, 6);
+		a.last_attempt_at = sqlite3_column_int64(st, 7);
+		a.last_contact_at = sqlite3_column_int64(st, 8);
+		a.callback_at = sqlite3_column_int64(st, 9);
+		a.ptp_state = (enum ptp_state)sqlite3_column_int(st, 10);
+		a.ptp_due = sqlite3_column_int(st, 11);
+		a.risk = sqlite3_column_int(st, 12);
+		a.flags = (unsigned)sqlite3_column_int(st, 13);
 		if ((ret = fn(ctx, &a)) != 0)
 			break;
 	}

@@ -54,9 +54,10 @@ int64_t store_account_count(struct store *s, struct err *e);
 /* Loads one account by id. 0, 1 when there is no such account, or -1. */
 int store_account_get(struct store *s, const char *id, struct account *out, struct err *e);
 
-/* Calls fn for every account, in id order; stops and returns fn's value when it is not 0. */
-int store_accounts_scan(struct store *s, int (*fn)(void *ctx, const struct account *a), void *ctx,
-			struct err *e);
+/* Calls fn with the summary of every account; the queue's start-up path, kept to the columns
+ * it needs. Stops and returns fn's value when it is not 0. */
+int store_summaries_scan(struct store *s, int (*fn)(void *ctx, const struct account_summary *a),
+			 void *ctx, struct err *e);
 
 /* Loads an account's contact points into a new array (*out, free with free()). */
 int store_contacts_get(struct store *s, const char *account_id, struct contact_point **out,

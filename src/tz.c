@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -20,6 +21,23 @@ zoneinfo_dir(void)
 	return dir != NULL && *dir != '\0' ? dir : "/usr/share/zoneinfo";
 }
 
+/* A zone is a regular file in TZif format: "America" (a directory) or "zone.tab" is no zone,
+ * though the C library would quietly read either as UTC. */
+static bool
+is_tzif(const char *path)
+{
+	struct stat st;
+	char magic[4];
+	FILE *f;
+	bool ok;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (f = fopen(path, "rb")) == NULL)
+		return false;
+	ok = fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
 bool
 tz_valid(const char *name)
 {
@@ -29,7 +47,7 @@ tz_valid(const char *name)
 	    strlen(name) >= sizeof current_zone)
 		return false;
 	snprintf(path, sizeof path, "%s/%s", zoneinfo_dir(), name);
-	return access(path, R_OK) == 0;
+	return is_tzif(path);
 }
 
 int
