@@ -12,6 +12,7 @@
 #include "model.h"
 #include "money.h"
 #include "store.h"
+#include "tz.h"
 
 /* xoshiro256** seeded by splitmix64: small, fast, and the same on every machine. */
 struct rng {
@@ -174,7 +175,14 @@ pick_dpd(struct rng *r)
 	return 15;
 }
 
+/* History spans at most this many days back; local offsets are cached for each of them. */
+#define HISTORY_DAYS 90
+#define NREGIONS (sizeof regions / sizeof regions[0])
+
 struct demo_ctx {
+	/* UTC offset (seconds) at noon of each history day, per region: computing local times
+	 * through the C library switches TZ, too slow to do per attempt. */
+	int offset[NREGIONS][HISTORY_DAYS + 1];
 	struct store *store;
 	struct rng rng;
 	struct evidence_writer *writer;
@@ -247,19 +255,31 @@ pick_call_result(struct rng *r)
 }
 
 /* 90 days (or since delinquency) of attempts, conversations, promises and payments. */
+static void
+offsets_init(struct demo_ctx *c)
+{
+	for (size_t r = 0; r < NREGIONS; r++)
+		for (int back = 0; back <= HISTORY_DAYS; back++) {
+			struct local_time lt = { 0 };
+			tz_local(regions[r].zone, (int64_t)(c->p->as_of - back) * 86400 + 43200, &lt);
+			c->offset[r][back] = lt.utc_offset;
+		}
+}
+
 static int
-make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, int dpd,
+make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, size_t region, int dpd,
 	     int64_t amount_due, const char *contact_kind, struct history *h, struct err *e)
 {
 	struct rng *r = &c->rng;
-	int days = dpd < 90 ? dpd : 90;
+	int days = dpd < HISTORY_DAYS ? dpd : HISTORY_DAYS;
 	char body[512], money[32], date[16], ptp_id[37];
 	const char *agent = c->p->assignee;
 
 	memset(h, 0, sizeof *h);
 	for (int back = days; back >= 1; back--) {
-		int64_t day_start = (int64_t)(c->p->as_of - back) * 86400;
-		int64_t at = day_start + 13 * 3600 + rng_below(r, 8 * 3600);
+		/* between 09:00 and 20:00 in the debtor's own zone */
+		int64_t day_start = (int64_t)(c->p->as_of - back) * 86400 - c->offset[region][back];
+		int64_t at = day_start + 9 * 3600 + rng_below(r, 11 * 3600);
 		const char *result;
 
 		/* an attempt every ten days or so while delinquent, more when the case is older */
@@ -338,9 +358,9 @@ make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, int dp
 		h->ptp_amount = amount;
 		h->ptp_due = due;
 	}
-	/* a few customers asked to be called back today */
-	if (h->last_contact_at != 0 && rng_chance(r, 0.25)) {
-		h->callback_at = c->now - 3600 + rng_below(r, 8 * 3600);
+	/* a few customers asked to be called back: some due now, most in the next two days */
+	if (h->last_contact_at != 0 && rng_chance(r, 0.06)) {
+		h->callback_at = c->now - 2 * 3600 + rng_below(r, 48 * 3600);
 		char due_at[32];
 		snprintf(body, sizeof body, "{\"due_at\":\"%s\"}",
 			 time_format_rfc3339(h->callback_at, due_at, sizeof due_at));
@@ -505,7 +525,8 @@ make_account(struct demo_ctx *c, int64_t n, struct err *e)
 		return -1;
 	account = sqlite3_last_insert_rowid(store_db(c->store));
 
-	if (make_history(c, account, ext, dpd, amount_due, primary_kind, &h, e) != 0)
+	if (make_history(c, account, ext, (size_t)(reg - regions), dpd, amount_due, primary_kind, &h,
+			 e) != 0)
 		return -1;
 	sqlite3_bind_int64(c->ins_balance, 1, account);
 	sqlite3_bind_int64(c->ins_balance, 2, principal);
@@ -567,6 +588,7 @@ demo_generate(struct store *s, const struct demo_params *p, struct demo_summary 
 	if (p->accounts < 1 || p->accounts > 5000000)
 		return err_set(e, "--accounts must be between 1 and 5000000");
 	rng_seed(&c.rng, p->seed);
+	offsets_init(&c);
 	c.now = (int64_t)p->as_of * 86400 + 12 * 3600;
 	/* One transaction for the whole book: give it the memory to stay off the disk until commit.
 	 * Into an empty file a rollback journal writes each page once, where WAL would write it to

@@ -11,6 +11,7 @@
 #include "queue.h"
 #include "store.h"
 #include "testutil.h"
+#include "tz.h"
 
 static char dir[256];
 
@@ -76,6 +77,29 @@ count(struct store *s, const char *sql)
 	return n;
 }
 
+/* Every attempt was made between 09:00 and 20:00 in the debtor's own zone. */
+static void
+check_local_hours(struct store *s)
+{
+	sqlite3_stmt *st;
+	int checked = 0;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(s),
+		"SELECT e.at, p.zones FROM events e JOIN accounts a ON a.ext_id = e.account_id "
+		"JOIN parties p ON p.id = a.party_id WHERE e.kind = 'attempt'", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct local_time lt;
+		const char *zone = (const char *)sqlite3_column_text(st, 1);
+
+		ck_assert_int_eq(tz_local(zone, sqlite3_column_int64(st, 0), &lt), 0);
+		ck_assert_msg(lt.minute >= 9 * 60 && lt.minute < 20 * 60, "attempt at %02d:%02d in %s",
+			      lt.minute / 60, lt.minute % 60, zone);
+		checked++;
+	}
+	sqlite3_finalize(st);
+	ck_assert_int_gt(checked, 1000);
+}
+
 START_TEST(realistic_spread)
 {
 	static const char *const zones[] = { "America/New_York", "America/Chicago", "America/Denver",
@@ -124,8 +148,10 @@ START_TEST(realistic_spread)
 	ck_assert_int_gt(count(s, "SELECT count(*) FROM promises WHERE state = 4"), 0);	/* broken */
 	ck_assert_int_gt(count(s, "SELECT count(*) FROM promises WHERE state = 2"), 0);	/* kept */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = 'attempt' AND "
-		 "(at < %lld OR at > %lld)", (long long)(p.as_of - 91) * 86400LL, (long long)p.as_of * 86400LL);
+		 "(at < %lld OR at > %lld)", (long long)(p.as_of - 91) * 86400LL,
+		 (long long)p.as_of * 86400LL + 43200);
 	ck_assert_int_eq(count(s, sql), 0);
+	check_local_hours(s);
 	ck_assert_int_eq(evidence_verify(s, &r, &e), 0);
 	ck_assert_int_eq(r.events, sum.events);
 	/* a second demo into the same cache is refused, the book untouched */
