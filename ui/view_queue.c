@@ -1,0 +1,480 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "clock.h"
+#include "money.h"
+#include "text.h"
+
+enum col {
+	COL_RANK,
+	COL_NAME,
+	COL_DPD,
+	COL_BAND,
+	COL_BALANCE,
+	COL_DUE,
+	COL_LAST,
+	COL_NEXT,
+	COL_FLAGS,
+	COL_COUNT
+};
+
+/* drop: the order columns leave in when the terminal is narrow (1 first, 0 never); the name
+ * column takes whatever width is left. */
+static const struct column {
+	const char *title;
+	int width;
+	int drop;
+	enum text_align align;
+} columns[COL_COUNT] = {
+	[COL_RANK] = {.title = "#", .width = 6, .drop = 7, .align = TEXT_RIGHT},
+	[COL_NAME] = {.title = "Name", .width = 14, .drop = 0, .align = TEXT_LEFT},
+	[COL_DPD] = {.title = "DPD", .width = 4, .drop = 6, .align = TEXT_RIGHT},
+	[COL_BAND] = {.title = "Band", .width = 7, .drop = 3, .align = TEXT_LEFT},
+	[COL_BALANCE] = {.title = "Balance", .width = 11, .drop = 5, .align = TEXT_RIGHT},
+	[COL_DUE] = {.title = "Due", .width = 10, .drop = 2, .align = TEXT_RIGHT},
+	[COL_LAST] = {.title = "Contact", .width = 8, .drop = 1, .align = TEXT_RIGHT},
+	[COL_NEXT] = {.title = "Next action", .width = 13, .drop = 4, .align = TEXT_LEFT},
+	[COL_FLAGS] = {.title = "Flags", .width = 5, .drop = 8, .align = TEXT_LEFT},
+};
+
+/* One letter per account flag bit, in bit order (model.h); the help screen lists them. */
+static const char flag_letters[AFLAG_COUNT_ + 1] = "DCABXVS";
+
+char
+view_flag_letter(unsigned bit)
+{
+	int b;
+
+	for (b = 0; b < AFLAG_COUNT_; b++)
+		if (bit == 1u << b)
+			return flag_letters[b];
+	return '?';
+}
+
+#define SEGMENTS_MAX 32
+
+struct queue_view {
+	size_t sel, top;		/* positions in the queue's visible order */
+	char sel_id[ACCOUNT_ID_LEN];	/* the selection, kept by id across refilters */
+	int x[COL_COUNT], w[COL_COUNT];	/* column layout; w == 0 when dropped */
+	int list_rows;
+	char saved_search[sizeof((struct queue_filter *)0)->search];
+	char segments[SEGMENTS_MAX][sizeof((struct queue_filter *)0)->segment];
+	int nsegments, segment_at, flag_at;
+};
+
+static void
+fit_columns(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+	int used, c, drop, x = 0;
+
+	for (c = 0; c < COL_COUNT; c++)
+		qv->w[c] = columns[c].width;
+	/* Drop the least useful columns until the rest fit with one space between each. */
+	for (drop = 1;; drop++) {
+		used = -1;
+		for (c = 0; c < COL_COUNT; c++)
+			used += qv->w[c] > 0 ? qv->w[c] + 1 : 0;
+		if (used <= v->cols)
+			break;
+		for (c = 0; c < COL_COUNT && columns[c].drop != drop; c++)
+			continue;
+		if (c == COL_COUNT)
+			break;
+		qv->w[c] = 0;
+	}
+	if (used < v->cols)
+		qv->w[COL_NAME] += v->cols - used;
+	for (c = 0; c < COL_COUNT; c++) {
+		qv->x[c] = x;
+		x += qv->w[c] > 0 ? qv->w[c] + 1 : 0;
+	}
+	/* Header, list, then the why line and the filter (or search) line. */
+	qv->list_rows = v->rows - 3;
+	if (qv->list_rows < 1)
+		qv->list_rows = 1;
+}
+
+static const struct queue_item *
+selected(const struct view *v)
+{
+	const struct queue_view *qv = v->priv;
+	const struct queue *q = &v->app->queue;
+
+	return q->nvisible > 0 ? &q->items[q->order[qv->sel]] : NULL;
+}
+
+/* Selects the row of id when it is still visible, else keeps the position in range. */
+static void
+select_id(struct view *v, const char *id)
+{
+	struct queue_view *qv = v->priv;
+	const struct queue *q = &v->app->queue;
+	size_t i;
+
+	for (i = 0; id[0] != '\0' && i < q->nvisible; i++) {
+		if (strcmp(q->items[q->order[i]].id, id) == 0) {
+			qv->sel = i;
+			break;
+		}
+	}
+	view_list_follow(q->nvisible, qv->list_rows, &qv->sel, &qv->top);
+	if (selected(v) != NULL)
+		snprintf(qv->sel_id, sizeof qv->sel_id, "%s", selected(v)->id);
+}
+
+static void
+refilter(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+
+	queue_refilter(&v->app->queue);
+	select_id(v, qv->sel_id);
+}
+
+/* The distinct segments of the book, for the segment filter to cycle through. */
+static void
+collect_segments(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+	const struct queue *q = &v->app->queue;
+	size_t i;
+	int s;
+
+	qv->nsegments = 0;
+	for (i = 0; i < q->n; i++) {
+		const char *seg = q->items[i].segment;
+
+		for (s = 0; s < qv->nsegments && strcmp(qv->segments[s], seg) != 0; s++)
+			continue;
+		if (s == qv->nsegments && seg[0] != '\0' && qv->nsegments < SEGMENTS_MAX)
+			snprintf(qv->segments[qv->nsegments++], sizeof qv->segments[0], "%s", seg);
+	}
+}
+
+static int
+queue_view_open(struct view *v, const char *arg, struct err *e)
+{
+	fit_columns(v);
+	collect_segments(v);
+	select_id(v, "");
+	return 0;
+}
+
+static void
+queue_view_focus(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+
+	collect_segments(v);
+	/* Back from a case: follow the last one opened, so `n` reads as walking the list. */
+	select_id(v, v->app->last_opened[0] != '\0' ? v->app->last_opened : qv->sel_id);
+}
+
+static void
+queue_view_resize(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+
+	fit_columns(v);
+	view_list_follow(v->app->queue.nvisible, qv->list_rows, &qv->sel, &qv->top);
+}
+
+/* What the collector should do next with this case, and how to show it. This mirrors the
+ * queue's score parts; the policy engine will give the authoritative answer. */
+static const char *
+next_action(const struct queue_item *it, int64_t now, enum role *role)
+{
+	*role = ROLE_ROW;
+	if (it->flags & (AFLAG_CEASE | AFLAG_DECEASED | AFLAG_BANKRUPTCY)) {
+		*role = ROLE_POLICY_BLOCKED;
+		return "no contact";
+	}
+	if (it->flags & AFLAG_ATTORNEY) {
+		*role = ROLE_POLICY_WARN;
+		return "via attorney";
+	}
+	if (it->flags & AFLAG_BREATHING_SPACE) {
+		*role = ROLE_POLICY_WARN;
+		return "on hold";
+	}
+	if (it->callback_at != 0 && it->callback_at <= now) {
+		*role = ROLE_CALLBACK_DUE;
+		return "callback due";
+	}
+	if (it->ptp_state == PTP_BROKEN) {
+		*role = ROLE_PTP_BROKEN;
+		return "PTP broken";
+	}
+	if (it->ptp_state == PTP_PENDING && it->ptp_due != 0 && it->ptp_due <= date_of_time(now)) {
+		*role = ROLE_PTP_DUE;
+		return "PTP due";
+	}
+	if (it->ptp_state == PTP_PENDING)
+		return "await PTP";
+	if (it->flags & AFLAG_DISPUTE) {
+		*role = ROLE_POLICY_WARN;
+		return "resolve dispute";
+	}
+	return "call";
+}
+
+static void
+ago(int64_t t, int64_t now, char *buf, size_t len)
+{
+	int64_t days = (now - t) / 86400;
+
+	if (t == 0)
+		snprintf(buf, len, "never");
+	else if (days <= 0)
+		snprintf(buf, len, "today");
+	else
+		snprintf(buf, len, "%lldd ago", (long long)days);
+}
+
+static void
+flags_text(unsigned flags, char *buf, size_t len)
+{
+	size_t n = 0;
+	int b;
+
+	for (b = 0; b < AFLAG_COUNT_ && n + 1 < len; b++)
+		if (flags & (1u << b))
+			buf[n++] = flag_letters[b];
+	buf[n] = '\0';
+}
+
+static void
+cell(WINDOW *w, const struct queue_view *qv, int y, enum col c, const char *s)
+{
+	if (qv->w[c] > 0)
+		text_put(w, y, qv->x[c], qv->w[c], s, columns[c].align);
+}
+
+static void
+draw_row(struct view *v, WINDOW *w, int y, size_t pos)
+{
+	const struct queue_view *qv = v->priv;
+	const struct queue *q = &v->app->queue;
+	const struct theme *th = &v->app->theme;
+	const struct queue_item *it = &q->items[q->order[pos]];
+	bool sel = pos == qv->sel;
+	attr_t base;
+	enum role next_role;
+	const char *next;
+	char buf[64];
+
+	next = next_action(it, q->now, &next_role);
+	base = theme_attr(th, sel ? ROLE_SELECTED
+			  : next_role == ROLE_POLICY_BLOCKED ? ROLE_ROW_DIM : ROLE_ROW);
+	wattrset(w, base);
+	text_blank(w, y, 0, v->cols);
+	snprintf(buf, sizeof buf, "%zu", pos + 1);
+	cell(w, qv, y, COL_RANK, buf);
+	cell(w, qv, y, COL_NAME, it->name);
+	snprintf(buf, sizeof buf, "%d", it->dpd);
+	cell(w, qv, y, COL_DPD, buf);
+	cell(w, qv, y, COL_BALANCE, money_format(it->total, buf, sizeof buf, 1));
+	cell(w, qv, y, COL_DUE, money_format(it->amount_due, buf, sizeof buf, 1));
+	ago(it->last_contact_at, q->now, buf, sizeof buf);
+	cell(w, qv, y, COL_LAST, buf);
+	/* The selected row keeps one colour so it reads as one bar. */
+	if (!sel)
+		wattrset(w, theme_attr(th, theme_band_role(it->band)));
+	cell(w, qv, y, COL_BAND, q->bands.label[it->band]);
+	if (!sel)
+		wattrset(w, theme_attr(th, next_role));
+	cell(w, qv, y, COL_NEXT, next);
+	if (!sel)
+		wattrset(w, theme_attr(th, ROLE_FLAG));
+	flags_text(it->flags, buf, sizeof buf);
+	cell(w, qv, y, COL_FLAGS, buf);
+}
+
+static void
+filter_line(struct view *v, char *buf, size_t len)
+{
+	const struct queue *q = &v->app->queue;
+	const struct queue_filter *f = &q->filter;
+	char search[80];
+	const char *flag = NULL;
+	int b;
+
+	for (b = 0; b < AFLAG_COUNT_; b++)
+		if (f->flags & (1u << b))
+			flag = account_flag_name(1u << b);
+	if (f->search[0] != '\0')
+		snprintf(search, sizeof search, "\"%s\"", f->search);
+	snprintf(buf, len, "sort %s  band %s  segment %s  flag %s  search %s",
+		 queue_sort_name(q->sort), f->band >= 0 ? q->bands.label[f->band] : "any",
+		 f->segment[0] != '\0' ? f->segment : "any", flag != NULL ? flag : "any",
+		 f->search[0] != '\0' ? search : "-");
+}
+
+static void
+queue_view_draw(struct view *v, WINDOW *w)
+{
+	const struct queue_view *qv = v->priv;
+	const struct queue *q = &v->app->queue;
+	const struct theme *th = &v->app->theme;
+	const struct queue_item *it = selected(v);
+	char buf[512], why[400];
+	int c, y;
+
+	wattrset(w, theme_attr(th, ROLE_HEADER));
+	text_blank(w, 0, 0, v->cols);
+	for (c = 0; c < COL_COUNT; c++)
+		cell(w, qv, 0, c, columns[c].title);
+	for (y = 0; y < qv->list_rows && qv->top + (size_t)y < q->nvisible; y++)
+		draw_row(v, w, 1 + y, qv->top + (size_t)y);
+	if (q->nvisible == 0) {
+		wattrset(w, theme_attr(th, ROLE_ROW_DIM));
+		text_put(w, 1, 1, v->cols - 1, q->n == 0 ? "The cache holds no accounts."
+						       : "No account matches the filters.",
+			 TEXT_LEFT);
+	}
+	wattrset(w, theme_attr(th, ROLE_HELP));
+	if (it != NULL) {
+		queue_explain(q, it, why, sizeof why);
+		snprintf(buf, sizeof buf, " #%zu %s: score %.1f = %s", qv->sel + 1, it->id,
+			 it->score, why);
+		text_put(w, v->rows - 2, 0, v->cols, buf, TEXT_LEFT);
+	}
+	if (v->text_input) {
+		/* A block after the text stands in for the hidden cursor. */
+		snprintf(buf, sizeof buf, "/%s", q->filter.search);
+		wattrset(w, theme_attr(th, ROLE_STATUSBAR));
+		text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
+		wattrset(w, theme_attr(th, ROLE_SELECTED));
+		text_put(w, v->rows - 1, text_width(buf), 1, " ", TEXT_LEFT);
+	} else {
+		filter_line(v, buf, sizeof buf);
+		text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
+	}
+}
+
+/* Typing a search: every change filters the queue at once; Enter keeps, Esc restores. */
+static unsigned
+search_key(struct view *v, int key)
+{
+	struct queue_view *qv = v->priv;
+	struct queue_filter *f = &v->app->queue.filter;
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n, len = strlen(f->search);
+
+	if (key == '\n') {
+		v->text_input = false;
+		return REACT_REDRAW;
+	}
+	if (key == 27) {
+		snprintf(f->search, sizeof f->search, "%s", qv->saved_search);
+		v->text_input = false;
+	} else if (key == (KEYMAP_FUNC | KEY_BACKSPACE)) {
+		text_pop(f->search);
+	} else if (key == 21) {
+		/* C-u clears the line, as in a shell. */
+		f->search[0] = '\0';
+	} else if (!(key & KEYMAP_FUNC) && key >= ' ') {
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n == (size_t)-1 || len + n >= sizeof f->search)
+			return REACT_NONE;
+		memcpy(f->search + len, mb, n);
+		f->search[len + n] = '\0';
+	} else {
+		return REACT_NONE;
+	}
+	/* While typing, the best match is the one to see. */
+	qv->sel = qv->top = 0;
+	qv->sel_id[0] = '\0';
+	refilter(v);
+	return REACT_REDRAW;
+}
+
+static unsigned
+queue_view_handle(struct view *v, enum action act, int key)
+{
+	struct queue_view *qv = v->priv;
+	struct queue *q = &v->app->queue;
+	const struct queue_item *it;
+	unsigned r;
+
+	if (v->text_input)
+		return search_key(v, key);
+	r = view_list_move(act, q->nvisible, qv->list_rows, &qv->sel, &qv->top);
+	if (r != REACT_UNHANDLED) {
+		if (selected(v) != NULL)
+			snprintf(qv->sel_id, sizeof qv->sel_id, "%s", selected(v)->id);
+		return r;
+	}
+	switch (act) {
+	case ACTION_OPEN:
+		if ((it = selected(v)) != NULL)
+			app_push(v->app, &view_account_ops, it->id);
+		return REACT_REDRAW;
+	case ACTION_SEARCH:
+		snprintf(qv->saved_search, sizeof qv->saved_search, "%s", q->filter.search);
+		v->text_input = true;
+		return REACT_REDRAW;
+	case ACTION_SORT:
+		q->sort = (q->sort + 1) % QUEUE_SORT_COUNT;
+		break;
+	case ACTION_FILTER_BAND:
+		q->filter.band = q->filter.band + 1 < q->bands.n ? q->filter.band + 1 : -1;
+		break;
+	case ACTION_FILTER_SEGMENT:
+		qv->segment_at = (qv->segment_at + 1) % (qv->nsegments + 1);
+		snprintf(q->filter.segment, sizeof q->filter.segment, "%s",
+			 qv->segment_at > 0 ? qv->segments[qv->segment_at - 1] : "");
+		break;
+	case ACTION_FILTER_FLAG:
+		qv->flag_at = (qv->flag_at + 1) % (AFLAG_COUNT_ + 1);
+		q->filter.flags = qv->flag_at > 0 ? 1u << (qv->flag_at - 1) : 0;
+		break;
+	case ACTION_FILTER_CLEAR:
+		q->filter = (struct queue_filter){.band = -1};
+		qv->segment_at = qv->flag_at = 0;
+		break;
+	case ACTION_BACK:
+		/* Esc on the queue first undoes a search or filter; only then does it quit. */
+		if (q->filter.band < 0 && q->filter.segment[0] == '\0' && q->filter.flags == 0 &&
+		    q->filter.search[0] == '\0')
+			return REACT_UNHANDLED;
+		q->filter = (struct queue_filter){.band = -1};
+		qv->segment_at = qv->flag_at = 0;
+		break;
+	case ACTION_RELOAD:
+		return REACT_RELOAD | REACT_REDRAW;
+	default:
+		return REACT_UNHANDLED;
+	}
+	refilter(v);
+	return REACT_REDRAW;
+}
+
+static void
+queue_view_title(struct view *v, char *buf, size_t len)
+{
+	const struct queue *q = &v->app->queue;
+
+	snprintf(buf, len, " Queue  %zu of %zu", q->nvisible, q->n);
+}
+
+const struct view_ops view_queue_ops = {
+	.name = "queue",
+	.ctx = KEYCTX_QUEUE,
+	.private_size = sizeof(struct queue_view),
+	.open = queue_view_open,
+	.focus = queue_view_focus,
+	.resize = queue_view_resize,
+	.draw = queue_view_draw,
+	.handle = queue_view_handle,
+	.title = queue_view_title,
+};
