@@ -13,7 +13,7 @@ export ARREARS_NOW
 
 mkdir -p "$(dirname "$cache")"
 if [ ! -f "$cache" ]; then
-	"$top_builddir/arrears" --cache "$cache" demo --accounts 100000 --seed 1
+	"$top_builddir/arrears" --cache "$cache" demo --accounts 100000 --seed 1 --as-of 2026-03-10
 fi
 make -s -C "$top_builddir" bench/first_paint
 
