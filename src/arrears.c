@@ -20,6 +20,7 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: arrears [--config FILE] [--cache FILE] [COMMAND [ARGS]]\n"
+		"       arrears --dump-keys | --help | --version\n"
 		"\n"
 		"With no command, opens the workstation on the cache.\n"
 		"\n"
@@ -108,6 +109,7 @@ main(int argc, char **argv)
 		{ "cache", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "dump-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct global_opts g = { 0 };
@@ -120,7 +122,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* '+' stops at the first non-option: the rest belongs to the subcommand */
-	while ((opt = getopt_long(argc, argv, "+c:C:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+c:C:hVK", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			g.config_path = optarg;
@@ -133,6 +135,9 @@ main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("arrears %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'K':
+			ui_keys_dump(stdout);
 			return 0;
 		default:
 			usage(stderr);

@@ -220,8 +220,8 @@ load_keys(struct settings *s, const config_setting_t *group, const char *file, s
 			struct key_binding *kb;
 
 			if (key == NULL || *key == '\0' || strlen(key) >= sizeof kb->key)
-				return err_set(e, "%s:%d: keys.%s: expected a key such as \"n\", \"^R\" "
-					       "or \"KEY_F(5)\", or a list of them", file, line,
+				return err_set(e, "%s:%d: keys.%s: expected a key such as \"n\", \"^R\", "
+					       "\"F5\" or \"PgDn\", or a list of them", file, line,
 					       config_setting_name(b));
 			if (s->nkeys == SETTINGS_MAX_KEYS)
 				return err_set(e, "%s:%d: keys: more than %d bindings", file, line,

@@ -16,7 +16,10 @@ struct local_time {
 /* True when name is a zone the tz database knows (a file under the zoneinfo directory). */
 bool tz_valid(const char *name);
 
-/* The local time of t in zone name. Returns 0, or -1 when the zone is unknown. */
+/* The local time of t in zone name. Returns 0, or -1 when the zone is unknown.
+ * The C library reads zones only through TZ, so this leaves TZ set to the last zone asked
+ * about (restoring it would reread the zone file on every call): code that wants the
+ * process's own local time must use tz_local with that zone too, never localtime(). */
 int tz_local(const char *name, int64_t t, struct local_time *out);
 
 #endif
