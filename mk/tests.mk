@@ -30,3 +30,9 @@ EXTRA_PROGRAMS += bench/cache_bench
 bench_cache_bench_SOURCES = bench/cache_bench.c
 bench_cache_bench_LDADD = src/libarrears.a $(CORE_LIBS)
 CLEANFILES += bench/cache_bench
+
+EXTRA_DIST += bench/run.sh bench/RESULTS.md
+# `make bench`: the measurements of bench/RESULTS.md (never part of make check).
+bench: all
+	top_builddir='$(abs_top_builddir)' $(SHELL) $(srcdir)/bench/run.sh
+.PHONY: bench
