@@ -25,7 +25,8 @@ TUI_TESTS = \
 	tests/tui/search.sh \
 	tests/tui/signals.sh \
 	tests/tui/bad_config.sh \
-	tests/tui/bad_cache.sh
+	tests/tui/bad_cache.sh \
+	tests/tui/no_contact.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 

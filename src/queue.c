@@ -177,6 +177,7 @@ queue_score_parts(const struct queue_item *it, const struct queue_weights *w, in
 /* Numeric sorts compare compact keys, not the 250-byte items: at 100,000 rows that is the
  * difference between a cache-friendly sort and one that misses on every comparison. */
 struct sort_key {
+	int group;		/* workable cases (0) before those that may not be contacted (1) */
 	double primary;		/* larger first */
 	double score;		/* then the better score */
 	size_t index;		/* then load order, so equal rows keep a stable place */
@@ -187,6 +188,8 @@ cmp_key(const void *pa, const void *pb)
 {
 	const struct sort_key *a = pa, *b = pb;
 
+	if (a->group != b->group)
+		return a->group - b->group;
 	if (a->primary != b->primary)
 		return a->primary < b->primary ? 1 : -1;
 	if (a->score != b->score)
@@ -201,7 +204,8 @@ static int
 cmp_name(const void *pa, const void *pb)
 {
 	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
-	int c = strcmp(sort_q->items[ia].name, sort_q->items[ib].name);
+	const struct queue_item *a = &sort_q->items[ia], *b = &sort_q->items[ib];
+	int c = a->blocked != b->blocked ? a->blocked - b->blocked : strcmp(a->name, b->name);
 
 	return c != 0 ? c : (ia > ib) - (ia < ib);
 }
@@ -238,7 +242,7 @@ sort_visible(struct queue *q)
 	keys = q->sort_keys;
 	for (size_t i = 0; i < q->nvisible; i++) {
 		const struct queue_item *it = &q->items[q->order[i]];
-		keys[i] = (struct sort_key){ primary_key(q, it), it->score, q->order[i] };
+		keys[i] = (struct sort_key){ it->blocked, primary_key(q, it), it->score, q->order[i] };
 	}
 	qsort(keys, q->nvisible, sizeof *keys, cmp_key);
 	for (size_t i = 0; i < q->nvisible; i++)
@@ -298,8 +302,42 @@ queue_rank(struct queue *q)
 		it->band = bands_index(&q->bands, it->dpd);
 		queue_score_parts(it, &q->weights, q->bands.n, q->now, &p);
 		it->score = p.total;
+		it->blocked = (it->flags & QUEUE_NO_CONTACT_FLAGS) != 0;
 	}
 	queue_refilter(q);
+}
+
+const char *
+queue_next_action(const struct queue_item *it, int64_t now, enum queue_attention *attention)
+{
+	*attention = QUEUE_ATTN_BLOCKED;
+	if (it->flags & QUEUE_NO_CONTACT_FLAGS)
+		return "no contact";
+	*attention = QUEUE_ATTN_WARN;
+	if (it->flags & AFLAG_ATTORNEY)
+		return "via attorney";
+	if (it->flags & AFLAG_BREATHING_SPACE)
+		return "on hold";
+	if (it->callback_at != 0 && it->callback_at <= now) {
+		*attention = QUEUE_ATTN_CALLBACK_DUE;
+		return "callback due";
+	}
+	if (it->ptp_state == PTP_BROKEN) {
+		*attention = QUEUE_ATTN_PTP_BROKEN;
+		return "PTP broken";
+	}
+	if (it->ptp_state == PTP_PENDING && it->ptp_due != 0 && it->ptp_due <= date_of_time(now)) {
+		*attention = QUEUE_ATTN_PTP_DUE;
+		return "PTP due";
+	}
+	*attention = QUEUE_ATTN_NORMAL;
+	if (it->ptp_state == PTP_PENDING)
+		return "await PTP";
+	if (it->flags & AFLAG_DISPUTE) {
+		*attention = QUEUE_ATTN_WARN;
+		return "resolve dispute";
+	}
+	return "call";
 }
 
 struct part {
@@ -340,6 +378,12 @@ queue_explain(const struct queue *q, const struct queue_item *it, char *buf, siz
 	parts[n++] = (struct part){ idle, p.idle };
 	qsort(parts, n, sizeof parts[0], cmp_part);
 	buf[0] = '\0';
+	if (it->blocked) {
+		unsigned why = it->flags & QUEUE_NO_CONTACT_FLAGS;
+		int w = snprintf(buf, len, "no contact (%s): ranked after workable cases; ",
+				 account_flag_name(why & -why));
+		off = w > 0 && (size_t)w < len ? (size_t)w : 0;
+	}
 	for (size_t i = 0; i < n && parts[i].value >= 0.05; i++) {
 		int w = snprintf(buf + off, len - off, "%s%s +%.1f", i ? ", " : "", parts[i].what,
 				 parts[i].value);

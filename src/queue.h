@@ -39,6 +39,17 @@ struct queue_item {
 	int risk;
 	unsigned flags;
 	double score;
+	bool blocked;		/* permanently not contactable: ranked after every workable case */
+};
+
+/* How a case stands for the agent: what the next action row says and how it is shown. */
+enum queue_attention {
+	QUEUE_ATTN_NORMAL,
+	QUEUE_ATTN_CALLBACK_DUE,
+	QUEUE_ATTN_PTP_BROKEN,
+	QUEUE_ATTN_PTP_DUE,
+	QUEUE_ATTN_WARN,	/* workable, with care: attorney, breathing space, dispute */
+	QUEUE_ATTN_BLOCKED	/* no collection contact at all: cease, bankruptcy, deceased */
 };
 
 struct score_parts {
@@ -88,6 +99,13 @@ void queue_refilter(struct queue *q);
 /* The parts of one item's score at now, with nbands aging bands. */
 void queue_score_parts(const struct queue_item *it, const struct queue_weights *w, int nbands,
 		       int64_t now, struct score_parts *out);
+
+/* Flags that forbid collection contact altogether; such cases rank last. */
+#define QUEUE_NO_CONTACT_FLAGS (AFLAG_CEASE | AFLAG_BANKRUPTCY | AFLAG_DECEASED)
+
+/* The next action for a case at now, e.g. "callback due", and how it stands. Static text. */
+const char *queue_next_action(const struct queue_item *it, int64_t now,
+			      enum queue_attention *attention);
 
 /* One line saying why the item ranks where it does, e.g. "promise broken +40, 61-90 +18". */
 char *queue_explain(const struct queue *q, const struct queue_item *it, char *buf, size_t len);

@@ -188,41 +188,25 @@ queue_view_resize(struct view *v)
 
 /* What the collector should do next with this case, and how to show it. This mirrors the
  * queue's score parts; the policy engine will give the authoritative answer. */
-static const char *
-next_action(const struct queue_item *it, int64_t now, enum role *role)
+/* The theme role of how a case stands (src/queue.c decides; this only picks the colour). */
+static enum role
+attention_role(enum queue_attention attention)
 {
-	*role = ROLE_ROW;
-	if (it->flags & (AFLAG_CEASE | AFLAG_DECEASED | AFLAG_BANKRUPTCY)) {
-		*role = ROLE_POLICY_BLOCKED;
-		return "no contact";
+	switch (attention) {
+	case QUEUE_ATTN_CALLBACK_DUE:
+		return ROLE_CALLBACK_DUE;
+	case QUEUE_ATTN_PTP_BROKEN:
+		return ROLE_PTP_BROKEN;
+	case QUEUE_ATTN_PTP_DUE:
+		return ROLE_PTP_DUE;
+	case QUEUE_ATTN_WARN:
+		return ROLE_POLICY_WARN;
+	case QUEUE_ATTN_BLOCKED:
+		return ROLE_POLICY_BLOCKED;
+	case QUEUE_ATTN_NORMAL:
+		break;
 	}
-	if (it->flags & AFLAG_ATTORNEY) {
-		*role = ROLE_POLICY_WARN;
-		return "via attorney";
-	}
-	if (it->flags & AFLAG_BREATHING_SPACE) {
-		*role = ROLE_POLICY_WARN;
-		return "on hold";
-	}
-	if (it->callback_at != 0 && it->callback_at <= now) {
-		*role = ROLE_CALLBACK_DUE;
-		return "callback due";
-	}
-	if (it->ptp_state == PTP_BROKEN) {
-		*role = ROLE_PTP_BROKEN;
-		return "PTP broken";
-	}
-	if (it->ptp_state == PTP_PENDING && it->ptp_due != 0 && it->ptp_due <= date_of_time(now)) {
-		*role = ROLE_PTP_DUE;
-		return "PTP due";
-	}
-	if (it->ptp_state == PTP_PENDING)
-		return "await PTP";
-	if (it->flags & AFLAG_DISPUTE) {
-		*role = ROLE_POLICY_WARN;
-		return "resolve dispute";
-	}
-	return "call";
+	return ROLE_ROW;
 }
 
 static void
@@ -267,10 +251,12 @@ draw_row(struct view *v, WINDOW *w, int y, size_t pos)
 	bool sel = pos == qv->sel;
 	attr_t base;
 	enum role next_role;
+	enum queue_attention attention;
 	const char *next;
 	char buf[64];
 
-	next = next_action(it, q->now, &next_role);
+	next = queue_next_action(it, q->now, &attention);
+	next_role = attention_role(attention);
 	base = theme_attr(th, sel ? ROLE_SELECTED
 			  : next_role == ROLE_POLICY_BLOCKED ? ROLE_ROW_DIM : ROLE_ROW);
 	wattrset(w, base);

@@ -143,6 +143,59 @@ START_TEST(worked_case_moves_down)
 }
 END_TEST
 
+START_TEST(no_contact_cases_rank_last)
+{
+	struct queue_item items[] = {
+		item("A1", "Ceased Big", 200, 90000000, 1000),
+		item("A2", "Plain Small", 1, 2000, 0),
+		item("A3", "Deceased", 100, 500000, 500),
+	};
+	enum queue_attention attention;
+	struct queue q;
+	char why[256];
+
+	items[0].flags = AFLAG_CEASE | AFLAG_DISPUTE;
+	items[0].ptp_state = PTP_BROKEN;
+	items[2].flags = AFLAG_DECEASED;
+	make_queue(&q, items, 3);
+	/* the workable case first, whatever the scores */
+	ck_assert_str_eq(q.items[q.order[0]].id, "A2");
+	ck_assert_str_eq(q.items[q.order[1]].id, "A1");
+	ck_assert_str_eq(queue_next_action(&q.items[0], NOW, &attention), "no contact");
+	ck_assert_int_eq(attention, QUEUE_ATTN_BLOCKED);
+	queue_explain(&q, &q.items[0], why, sizeof why);
+	ck_assert_msg(strncmp(why, "no contact (cease): ranked after", 32) == 0, "%s", why);
+	queue_explain(&q, &q.items[2], why, sizeof why);
+	ck_assert_msg(strncmp(why, "no contact (deceased)", 21) == 0, "%s", why);
+	ck_assert_str_eq(queue_next_action(&q.items[1], NOW, &attention), "call");
+	ck_assert_int_eq(attention, QUEUE_ATTN_NORMAL);
+	q.sort = QUEUE_SORT_NAME;	/* every sort keeps them last */
+	queue_refilter(&q);
+	ck_assert_str_eq(q.items[q.order[0]].id, "A2");
+	queue_free(&q);
+}
+END_TEST
+
+START_TEST(next_action_order)
+{
+	struct queue_item it = item("A1", "x", 10, 1000, 0);
+	enum queue_attention a;
+
+	it.callback_at = NOW - 1;
+	it.ptp_state = PTP_BROKEN;
+	ck_assert_str_eq(queue_next_action(&it, NOW, &a), "callback due");
+	it.callback_at = NOW + 60;
+	ck_assert_str_eq(queue_next_action(&it, NOW, &a), "PTP broken");
+	it.ptp_state = PTP_PENDING;
+	it.ptp_due = date_of_time(NOW);
+	ck_assert_str_eq(queue_next_action(&it, NOW, &a), "PTP due");
+	ck_assert_int_eq(a, QUEUE_ATTN_PTP_DUE);
+	it.flags = AFLAG_ATTORNEY;
+	ck_assert_str_eq(queue_next_action(&it, NOW, &a), "via attorney");
+	ck_assert_int_eq(a, QUEUE_ATTN_WARN);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -153,6 +206,8 @@ main(void)
 	tcase_add_test(tc, callback_not_yet_due_counts_nothing);
 	tcase_add_test(tc, ranks_and_explains);
 	tcase_add_test(tc, worked_case_moves_down);
+	tcase_add_test(tc, no_contact_cases_rank_last);
+	tcase_add_test(tc, next_action_order);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
