@@ -20,7 +20,7 @@ nodist_src_libarrears_a_SOURCES = src/migrations.inc
 BUILT_SOURCES += src/migrations.inc
 CLEANFILES += src/migrations.inc
 
-MIGRATIONS = data/migrations/001_init.sql
+MIGRATIONS = data/migrations/001_init.sql data/migrations/002_casework.sql
 EXTRA_DIST += $(MIGRATIONS) scripts/embed-sql.sh
 nobase_dist_pkgdata_DATA += $(MIGRATIONS)
 

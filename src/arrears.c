@@ -29,6 +29,7 @@ usage(FILE *f)
 		"  export accounts|events                        print the book as CSV, evidence as JSON lines\n"
 		"  policy eval [--profile NAME]                  decide contacts read as JSON on stdin\n"
 		"  policy profiles                               list the contact-policy profiles\n"
+		"  audit verify|export --account ID --format F   check the evidence chains, export evidence\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"
@@ -156,6 +157,8 @@ main(int argc, char **argv)
 		return cmd_export(argc, argv, &g);
 	if (strcmp(cmd, "policy") == 0)
 		return cmd_policy(argc, argv, &g);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)
 		return dump_config(&g);
 	if (strcmp(cmd, "version") == 0) {

@@ -19,5 +19,6 @@ int settings_for(const struct global_opts *g, struct settings *s, struct err *e)
 int cmd_demo(int argc, char **argv, const struct global_opts *g);
 int cmd_export(int argc, char **argv, const struct global_opts *g);
 int cmd_policy(int argc, char **argv, const struct global_opts *g);
+int cmd_audit(int argc, char **argv, const struct global_opts *g);
 
 #endif

@@ -53,6 +53,13 @@ static const struct option_def options[] = {
 	  .help = "days after a promise's date before it counts as broken" },
 	{ .name = "ptp.max_days", .type = OPT_INT, S(ptp_max_days), .min = 1, .max = 365,
 	  .help = "latest date a single promise may name, in days from today" },
+	{ .name = "ptp.plan_max_payments", .type = OPT_INT, S(ptp_plan_max_payments), .min = 2,
+	  .max = 104, .help = "most payments an installment plan may have" },
+	{ .name = "ptp.plan_max_days", .type = OPT_INT, S(ptp_plan_max_days), .min = 7, .max = 1096,
+	  .help = "latest date a plan's last payment may fall on, in days from today" },
+	{ .name = "ptp.settlement_approval_percent", .type = OPT_INT,
+	  S(ptp_settlement_approval_percent), .min = 0, .max = 100,
+	  .help = "a settlement below this share of the balance waits for a lead's approval" },
 	{ .name = "queue.weights.callback_due", .type = OPT_DOUBLE, W(callback_due), .min = 0,
 	  .max = 1000, .help = "weight of a callback that is due" },
 	{ .name = "queue.weights.ptp_broken", .type = OPT_DOUBLE, W(ptp_broken), .min = 0,
@@ -90,6 +97,9 @@ settings_default(struct settings *s)
 	s->call_end_minute = 21 * 60;
 	s->ptp_grace_days = 3;
 	s->ptp_max_days = 30;
+	s->ptp_plan_max_payments = 12;
+	s->ptp_plan_max_days = 365;
+	s->ptp_settlement_approval_percent = 70;
 	queue_weights_default(&s->weights);
 	bands_default(&s->bands);
 }

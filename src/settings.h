@@ -30,6 +30,9 @@ struct settings {
 	int call_start_minute, call_end_minute;	/* default calling hours, local */
 	int ptp_grace_days;
 	int ptp_max_days;
+	int ptp_plan_max_payments;
+	int ptp_plan_max_days;
+	int ptp_settlement_approval_percent;
 	struct queue_weights weights;
 	struct bands bands;
 	struct key_binding keys[SETTINGS_MAX_KEYS];
