@@ -38,6 +38,22 @@ event_describe(const struct event *ev, char *buf, size_t len)
 		snprintf(buf, len, "note: %s", field(body, "text"));
 	else if (strcmp(ev->kind, "callback") == 0)
 		snprintf(buf, len, "callback requested for %s", field(body, "due_at"));
+	else if (strcmp(ev->kind, "call_start") == 0)
+		snprintf(buf, len, "call to %s started (script %s)", field(body, "contact"),
+			 field(body, "script"));
+	else if (strcmp(ev->kind, "call_answer") == 0)
+		snprintf(buf, len, "  %s: %s", field(body, "step"), field(body, "answer"));
+	else if (strcmp(ev->kind, "checkpoint") == 0 && json_object_get(body, "waived") != NULL)
+		snprintf(buf, len, "  checkpoint %s waived: %s", field(body, "label"), field(body, "waived"));
+	else if (strcmp(ev->kind, "checkpoint") == 0)
+		snprintf(buf, len, "  checkpoint %s done", field(body, "label"));
+	else if (strcmp(ev->kind, "ptp_approval") == 0)
+		snprintf(buf, len, "promise %s by a lead", field(body, "decision"));
+	else if (strcmp(ev->kind, "dispute") == 0 || strcmp(ev->kind, "cease") == 0 ||
+		 strcmp(ev->kind, "vulnerable") == 0)
+		snprintf(buf, len, "%s %s%s%s", ev->kind, field(body, "state"),
+			 json_object_get(body, "reason") ? ": " : "",
+			 json_object_get(body, "reason") ? field(body, "reason") : "");
 	else
 		snprintf(buf, len, "%s", ev->kind);
 	json_decref(body);

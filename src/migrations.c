@@ -12,8 +12,8 @@ migrations_count(void)
 	return (int)(sizeof migration_sql / sizeof migration_sql[0]);
 }
 
-static int
-user_version(sqlite3 *db, int *version, struct err *e)
+int
+migrations_version(sqlite3 *db, int *version, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
@@ -33,7 +33,7 @@ migrations_apply(sqlite3 *db, int *newer, struct err *e)
 	char *msg = NULL;
 
 	*newer = 0;
-	if (user_version(db, &version, e) != 0)
+	if (migrations_version(db, &version, e) != 0)
 		return -1;
 	if (version > count) {
 		*newer = 1;

@@ -151,7 +151,23 @@ store_open(const char *path, enum store_mode mode, struct store **out, enum stor
 			return -1;
 		}
 	}
-	if (migrations_apply(db, &newer, e) != 0) {
+	if (mode == STORE_READ_ONLY) {
+		/* Reading never writes, so an older schema cannot be brought up to date here. */
+		int version = 0;
+		if (migrations_version(db, &version, e) != 0 || version != migrations_count()) {
+			*why = version > migrations_count() ? STORE_FAIL_NEWER : STORE_FAIL_OTHER;
+			if (version > migrations_count())
+				err_set(e, "%s: made by a newer arrears (schema %d; this one knows up to %d)",
+					path, version, migrations_count());
+			else if (version < migrations_count())
+				err_set(e, "%s: schema %d is older than this arrears (%d); open it once "
+					"with the workstation to upgrade it", path, version, migrations_count());
+			else
+				err_prefix(e, "%s", path);
+			sqlite3_close(db);
+			return -1;
+		}
+	} else if (migrations_apply(db, &newer, e) != 0) {
 		*why = newer ? STORE_FAIL_NEWER : failure_of(sqlite3_errcode(db));
 		err_prefix(e, "%s", path);
 		sqlite3_close(db);

@@ -86,6 +86,30 @@ START_TEST(newer_schema_is_refused_untouched)
 }
 END_TEST
 
+START_TEST(read_only_open_never_migrates)
+{
+	struct store *s = open_new();
+	enum store_failure why;
+	struct stat before, after;
+	struct err e;
+
+	store_close(&s);
+	/* a current cache opens read-only */
+	ck_assert_msg(store_open(path, STORE_READ_ONLY, &s, &why, &e) == 0, "%s", e.msg);
+	store_close(&s);
+	/* an older one is refused with words, not a failed migration, and is left as it was */
+	s = open_new();
+	sqlite3_exec(store_db(s), "PRAGMA user_version = 1", NULL, NULL, NULL);
+	store_close(&s);
+	ck_assert_int_eq(stat(path, &before), 0);
+	ck_assert_int_eq(store_open(path, STORE_READ_ONLY, &s, &why, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "older than this arrears"));
+	ck_assert_int_eq(stat(path, &after), 0);
+	ck_assert_int_eq(before.st_mtime, after.st_mtime);
+	ck_assert_int_eq(before.st_size, after.st_size);
+}
+END_TEST
+
 START_TEST(corrupt_file_is_refused_untouched)
 {
 	static const char junk[] = "this is not a database, it is somebody's notes\n";
@@ -221,6 +245,7 @@ main(void)
 	tcase_add_test(tc, creates_and_migrates);
 	tcase_add_test(tc, missing_file_is_not_created);
 	tcase_add_test(tc, newer_schema_is_refused_untouched);
+	tcase_add_test(tc, read_only_open_never_migrates);
 	tcase_add_test(tc, corrupt_file_is_refused_untouched);
 	tcase_add_test(tc, unwritable_location);
 	tcase_add_test(tc, locked_by_another);
