@@ -6,6 +6,7 @@ ui_libarrears_ui_a_SOURCES = \
 	ui/keymap.c ui/keymap.h \
 	ui/theme.c ui/theme.h \
 	ui/text.c ui/text.h \
+	ui/input.c ui/input.h \
 	ui/when.c ui/when.h \
 	ui/view.h ui/list.c \
 	ui/app.c ui/app.h \
@@ -26,7 +27,8 @@ TUI_TESTS = \
 	tests/tui/signals.sh \
 	tests/tui/bad_config.sh \
 	tests/tui/bad_cache.sh \
-	tests/tui/no_contact.sh
+	tests/tui/no_contact.sh \
+	tests/tui/contact_policy.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 

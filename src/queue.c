@@ -11,6 +11,7 @@
 #include "money.h"
 #include "queue.h"
 #include "store.h"
+#include "tz.h"
 
 /* Days without an attempt after which the idle part is full. */
 #define IDLE_FULL_DAYS 14.0
@@ -177,7 +178,7 @@ queue_score_parts(const struct queue_item *it, const struct queue_weights *w, in
 /* Numeric sorts compare compact keys, not the 250-byte items: at 100,000 rows that is the
  * difference between a cache-friendly sort and one that misses on every comparison. */
 struct sort_key {
-	int group;		/* workable cases (0) before those that may not be contacted (1) */
+	int group;		/* contact_group() */
 	double primary;		/* larger first */
 	double score;		/* then the better score */
 	size_t index;		/* then load order, so equal rows keep a stable place */
@@ -197,6 +198,26 @@ cmp_key(const void *pa, const void *pb)
 	return (a->index > b->index) - (a->index < b->index);
 }
 
+/* Contactable now (or not yet evaluated) first, then cases that open later, then those the
+ * policy blocks until the facts change, and last those no one may contact at all. The first
+ * paint comes before any evaluation, so unknown ranks with the contactable. */
+static int
+contact_group(const struct queue_item *it)
+{
+	if (it->blocked)
+		return 3;
+	switch (it->contact) {
+	case QUEUE_CONTACT_LATER:
+		return 1;
+	case QUEUE_CONTACT_BLOCKED:
+		return 2;
+	case QUEUE_CONTACT_UNKNOWN:
+	case QUEUE_CONTACT_NOW:
+		break;
+	}
+	return 0;
+}
+
 /* Name sort: qsort has no context argument, so the queue being sorted is kept here. */
 static const struct queue *sort_q;
 
@@ -205,7 +226,8 @@ cmp_name(const void *pa, const void *pb)
 {
 	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
 	const struct queue_item *a = &sort_q->items[ia], *b = &sort_q->items[ib];
-	int c = a->blocked != b->blocked ? a->blocked - b->blocked : strcmp(a->name, b->name);
+	int ga = contact_group(a), gb = contact_group(b);
+	int c = ga != gb ? ga - gb : strcmp(a->name, b->name);
 
 	return c != 0 ? c : (ia > ib) - (ia < ib);
 }
@@ -242,7 +264,8 @@ sort_visible(struct queue *q)
 	keys = q->sort_keys;
 	for (size_t i = 0; i < q->nvisible; i++) {
 		const struct queue_item *it = &q->items[q->order[i]];
-		keys[i] = (struct sort_key){ it->blocked, primary_key(q, it), it->score, q->order[i] };
+		keys[i] = (struct sort_key){ contact_group(it), primary_key(q, it), it->score,
+					     q->order[i] };
 	}
 	qsort(keys, q->nvisible, sizeof *keys, cmp_key);
 	for (size_t i = 0; i < q->nvisible; i++)
@@ -318,6 +341,15 @@ queue_next_action(const struct queue_item *it, int64_t now, enum queue_attention
 		return "via attorney";
 	if (it->flags & AFLAG_BREATHING_SPACE)
 		return "on hold";
+	/* A due callback outside calling hours waits like any other case that opens later. */
+	if (it->contact == QUEUE_CONTACT_BLOCKED) {
+		*attention = QUEUE_ATTN_BLOCKED;
+		return "policy block";
+	}
+	if (it->contact == QUEUE_CONTACT_LATER) {
+		*attention = QUEUE_ATTN_WAIT;
+		return "wait";
+	}
 	if (it->callback_at != 0 && it->callback_at <= now) {
 		*attention = QUEUE_ATTN_CALLBACK_DUE;
 		return "callback due";
@@ -352,6 +384,49 @@ cmp_part(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* "Tue 08:00" in the agent's zone within the coming week, else "2026-03-20 08:00". */
+static void
+opens_text(const struct queue *q, int64_t t, char *buf, size_t len)
+{
+	static const char *const days[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	struct local_time lt, now_lt;
+	char date[16];
+
+	if (tz_local(q->zone[0] != '\0' ? q->zone : "UTC", t, &lt) == -1 ||
+	    tz_local(q->zone[0] != '\0' ? q->zone : "UTC", q->now, &now_lt) == -1) {
+		time_format_rfc3339(t, buf, len);
+		return;
+	}
+	if (lt.date - now_lt.date < 6)
+		snprintf(buf, len, "%s %02d:%02d", days[lt.wday], lt.minute / 60, lt.minute % 60);
+	else
+		snprintf(buf, len, "%s %02d:%02d", date_format(lt.date, date, sizeof date),
+			 lt.minute / 60, lt.minute % 60);
+}
+
+/* Why the policy puts a case after the contactable ones, e.g. "not contactable now (outside
+ * calling hours, opens Tue 08:00): "; "" for a contactable or unevaluated case. */
+static size_t
+contact_explain(const struct queue *q, const struct queue_item *it, char *buf, size_t len)
+{
+	char opens[32], more[16] = "";
+	int n = __builtin_popcount(it->contact_reasons), w;
+
+	if (it->contact != QUEUE_CONTACT_LATER && it->contact != QUEUE_CONTACT_BLOCKED)
+		return 0;
+	if (n > 1)
+		snprintf(more, sizeof more, " +%d more", n - 1);
+	if (it->contact == QUEUE_CONTACT_LATER) {
+		opens_text(q, it->contact_next, opens, sizeof opens);
+		w = snprintf(buf, len, "not contactable now (%s%s, opens %s): ranked after contactable "
+				       "cases; ", it->contact_why ? it->contact_why : "policy", more, opens);
+	} else {
+		w = snprintf(buf, len, "not contactable (%s%s): ranked after contactable cases; ",
+			     it->contact_why ? it->contact_why : "policy", more);
+	}
+	return w > 0 && (size_t)w < len ? (size_t)w : 0;
+}
+
 char *
 queue_explain(const struct queue *q, const struct queue_item *it, char *buf, size_t len)
 {
@@ -383,6 +458,8 @@ queue_explain(const struct queue *q, const struct queue_item *it, char *buf, siz
 		int w = snprintf(buf, len, "no contact (%s): ranked after workable cases; ",
 				 account_flag_name(why & -why));
 		off = w > 0 && (size_t)w < len ? (size_t)w : 0;
+	} else {
+		off = contact_explain(q, it, buf, len);
 	}
 	for (size_t i = 0; i < n && parts[i].value >= 0.05; i++) {
 		int w = snprintf(buf + off, len - off, "%s%s +%.1f", i ? ", " : "", parts[i].what,

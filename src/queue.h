@@ -9,6 +9,7 @@
 #include "bands.h"
 #include "err.h"
 #include "model.h"
+#include "policy.h"
 
 struct store;
 
@@ -21,6 +22,15 @@ struct queue_weights {
 	double balance;
 	double risk;
 	double idle;
+};
+
+/* Whether a case's best contact point may be contacted now, as the background evaluation
+ * (src/contactability.h) found it; UNKNOWN until the evaluation has reached the case. */
+enum queue_contact {
+	QUEUE_CONTACT_UNKNOWN,
+	QUEUE_CONTACT_NOW,
+	QUEUE_CONTACT_LATER,	/* not now; contact_next says when it opens */
+	QUEUE_CONTACT_BLOCKED	/* not until the facts change (cease, attorney, no consent, ...) */
 };
 
 /* One row of the queue: a compact copy of what ranking and the list need. */
@@ -40,6 +50,10 @@ struct queue_item {
 	unsigned flags;
 	double score;
 	bool blocked;		/* permanently not contactable: ranked after every workable case */
+	enum queue_contact contact;
+	policy_reasons contact_reasons;	/* why not now; 0 when contactable or unknown */
+	const char *contact_why;	/* the first reason in words; static, borrowed, or NULL */
+	int64_t contact_next;	/* LATER: when the best contact point next opens */
 };
 
 /* How a case stands for the agent: what the next action row says and how it is shown. */
@@ -49,6 +63,7 @@ enum queue_attention {
 	QUEUE_ATTN_PTP_BROKEN,
 	QUEUE_ATTN_PTP_DUE,
 	QUEUE_ATTN_WARN,	/* workable, with care: attorney, breathing space, dispute */
+	QUEUE_ATTN_WAIT,	/* the policy says not now: it opens later */
 	QUEUE_ATTN_BLOCKED	/* no collection contact at all: cease, bankruptcy, deceased */
 };
 
@@ -83,6 +98,7 @@ struct queue {
 	struct queue_weights weights;
 	struct bands bands;
 	int64_t now;
+	char zone[64];		/* the agent's zone, for times in explanations; "" = UTC */
 };
 
 void queue_weights_default(struct queue_weights *w);
@@ -100,10 +116,12 @@ void queue_refilter(struct queue *q);
 void queue_score_parts(const struct queue_item *it, const struct queue_weights *w, int nbands,
 		       int64_t now, struct score_parts *out);
 
-/* Flags that forbid collection contact altogether; such cases rank last. */
+/* Flags that forbid collection contact altogether; such cases rank last. Cases the policy
+ * engine finds not contactable now rank after the contactable ones and before these. */
 #define QUEUE_NO_CONTACT_FLAGS (AFLAG_CEASE | AFLAG_BANKRUPTCY | AFLAG_DECEASED)
 
-/* The next action for a case at now, e.g. "callback due", and how it stands. Static text. */
+/* The next action for a case at now, e.g. "callback due", and how it stands (QUEUE_ATTN_WAIT:
+ * "wait", shown with contact_next). Static text. */
 const char *queue_next_action(const struct queue_item *it, int64_t now,
 			      enum queue_attention *attention);
 

@@ -14,11 +14,19 @@
 
 #include "app.h"
 #include "clock.h"
+#include "contactability.h"
 #include "settings.h"
 #include "store.h"
 #include "text.h"
 #include "ui.h"
 #include "when.h"
+
+/* The background evaluation of the queue (docs/ARCHITECTURE.md): slices short enough that a
+ * key never waits for one, a re-rank at most this often while a sweep runs (a re-rank sorts the
+ * whole book), and a fresh sweep this often, since cases open and close with the clock. */
+#define SWEEP_SLICE_US 4000
+#define SWEEP_RERANK_MS 1000
+#define SWEEP_EVERY_MS 60000
 
 /* Signals only set a flag and wake the loop through a pipe: nothing else is safe in a handler,
  * and the loop then restores the terminal the normal way. */
@@ -295,6 +303,73 @@ global_handle(struct app *a, enum action act)
 	}
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sweep_start(struct app *a)
+{
+	if (a->contact == NULL)
+		return;
+	contactability_sweep_start(a->contact, &a->queue);
+	a->sweeping = true;
+}
+
+/* Sets up the policy after the first paint, so start-up never waits for it. */
+static void
+contact_setup(struct app *a)
+{
+	struct err e;
+
+	if ((a->contact = contactability_new(a->store, a->cfg, &e)) == NULL) {
+		a->contact_failed = true;
+		app_message(a, true, "contact policy unavailable: %s", e.msg);
+		return;
+	}
+	sweep_start(a);
+}
+
+/* One slice of the sweep; re-ranks when cases moved, the first time at once (so the top of the
+ * queue settles quickly), then at most every SWEEP_RERANK_MS, and when the sweep ends. */
+static void
+sweep_slice(struct app *a)
+{
+	struct err e;
+	bool changed;
+	int rc, i;
+
+	if (!a->sweeping) {
+		if (a->contact == NULL || mono_ms() - a->swept_ms < SWEEP_EVERY_MS)
+			return;
+		sweep_start(a);
+	}
+	rc = contactability_sweep_step(a->contact, &a->queue, clock_now(), SWEEP_SLICE_US,
+				       &changed, &e);
+	if (rc == -1)
+		app_message(a, true, "%s", e.msg);
+	a->sweep_changed |= changed;
+	if (rc == 0) {
+		a->sweeping = false;
+		a->swept_ms = mono_ms();
+	}
+	if (a->sweep_changed &&
+	    (rc == 0 || a->ranked_ms == 0 || mono_ms() - a->ranked_ms >= SWEEP_RERANK_MS)) {
+		queue_refilter(&a->queue);
+		for (i = 0; i < a->depth; i++)
+			if (a->stack[i]->ops->changed != NULL)
+				a->stack[i]->ops->changed(a->stack[i]);
+		a->sweep_changed = false;
+		a->ranked_ms = mono_ms();
+		a->dirty = true;
+	}
+}
+
 static void
 reload(struct app *a)
 {
@@ -309,6 +384,8 @@ reload(struct app *a)
 		if (a->stack[i]->ops->focus != NULL)
 			a->stack[i]->ops->focus(a->stack[i]);
 	app_message(a, false, "%zu accounts ranked", a->queue.n);
+	a->ranked_ms = 0;
+	sweep_start(a);
 }
 
 /* Turns the spellings of one key into one: Enter arrives as \n, \r or KEY_ENTER, Backspace
@@ -387,7 +464,10 @@ loop(struct app *a)
 			paint(a);
 		if (bench != NULL && bench[0] == '1')
 			break;
-		poll(fds, 2, tick_ms());
+		if (a->contact == NULL && !a->contact_failed)
+			contact_setup(a);
+		/* While a sweep runs, only look for keys between its slices. */
+		poll(fds, 2, a->sweeping ? 0 : tick_ms());
 		if (fds[1].revents & POLLIN)
 			while (read(signal_pipe[0], drain, sizeof drain) > 0)
 				continue;
@@ -400,6 +480,7 @@ loop(struct app *a)
 			}
 			dispatch(a, key_normalize(rc, wch));
 		}
+		sweep_slice(a);
 		if (!a->dirty) {
 			memcpy(clock_was, a->clock, sizeof clock_was);
 			status_draw(a);
@@ -423,6 +504,7 @@ app_start(struct app *a, struct store *s, const struct settings *cfg, struct err
 	if (keymap_init(&a->keymap, cfg, e) == -1 || theme_load(&a->theme, name, e) == -1)
 		return -1;
 	queue_init(&a->queue);
+	snprintf(a->queue.zone, sizeof a->queue.zone, "%s", a->zone);
 	a->queue.weights = cfg->weights;
 	a->queue.bands = cfg->bands;
 	if (queue_load(&a->queue, s, clock_now(), e) == -1)
@@ -474,6 +556,7 @@ ui_run(struct store *s, const struct settings *cfg, struct err *e)
 	}
 	if (signal_pipe[0] != -1)
 		signals_remove();
+	contactability_free(&a->contact);
 	queue_free(&a->queue);
 	free(a);
 	return rc;

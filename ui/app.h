@@ -14,6 +14,7 @@
 
 #define APP_STACK_MAX 8
 
+struct contactability;
 struct settings;
 struct store;
 
@@ -23,6 +24,10 @@ struct app {
 	struct keymap keymap;
 	struct theme theme;
 	struct queue queue;		/* the whole ranked book; the queue view shows it */
+	struct contactability *contact;	/* owned; NULL until after the first paint, or broken */
+	bool contact_failed;		/* the policy could not be set up: said once, not retried */
+	bool sweeping, sweep_changed;	/* a background evaluation of the queue is under way */
+	int64_t swept_ms, ranked_ms;	/* monotonic: when the last sweep ended, last re-rank */
 	char last_opened[ACCOUNT_ID_LEN];	/* where `n` continues from */
 	struct view *stack[APP_STACK_MAX];
 	int depth;

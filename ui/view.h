@@ -34,6 +34,8 @@ struct view_ops {
 	void (*close)(struct view *v);
 	/* The view is on top again, or the queue under it was reloaded. */
 	void (*focus)(struct view *v);
+	/* The queue was re-ranked in the background (the contact policy moved cases). */
+	void (*changed)(struct view *v);
 	/* v->rows and v->cols changed. */
 	void (*resize)(struct view *v);
 	/* Paints the whole body window, which the app has erased. */

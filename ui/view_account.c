@@ -1,11 +1,14 @@
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "clock.h"
+#include "contactability.h"
+#include "input.h"
 #include "money.h"
 #include "settings.h"
 #include "store.h"
@@ -17,10 +20,18 @@
 
 struct account_view {
 	struct account acct;
-	struct contact_point *contacts;	/* owned */
-	size_t ncontacts;
+	struct account_contact ac;	/* the contact points and what the policy says of each */
+	char ac_error[600];	/* why the policy could not be asked, "" when it was */
+	int sel;		/* the selected contact point */
+	int point_top[CONTACT_MAX_POINTS], point_end[CONTACT_MAX_POINTS];	/* page lines */
 	int scroll;		/* first page line shown */
 	int lines;		/* page lines at the last draw, to bound scrolling */
+	char notice[512];	/* what the last contact key did, on the bottom line */
+	enum role notice_role;
+	bool blocked;		/* the last contact asked for was blocked: a lead may override */
+	int64_t blocked_point;
+	enum policy_channel blocked_channel;
+	char reason[200];	/* the override reason being typed (v->text_input) */
 };
 
 /* Page lines are numbered from the top of the page; only those in view are drawn. */
@@ -165,25 +176,79 @@ zone_lines(struct page *p, const struct settings *cfg, const char *zones, int64_
 	}
 }
 
+/* The reasons of a decision in words, comma-separated. */
 static void
-contacts_draw(struct page *p, const struct account_view *av, const struct settings *cfg,
-	      int64_t now)
+reasons_text(policy_reasons r, char *buf, size_t len)
 {
-	char hours[64], consent[64];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < POLICY_REASON_COUNT && used < len; i++)
+		if (r & POLICY_BIT(i))
+			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 contactability_reason_text(i));
+}
+
+/* One line per channel of a contact point: allowed (policy_ok), not now with the time it opens
+ * (policy_warn), or blocked until the facts change (policy_blocked), with the reasons. */
+static void
+verdict_lines(struct page *p, const struct app *a, const struct account_contact *ac,
+	      const struct contact_point_state *ps, int64_t now)
+{
+	char why[256], when[32], buf[400], left[64];
+	int y;
+
+	for (int k = 0; k < ps->nverdicts; k++) {
+		const struct contact_verdict *cv = &ps->verdicts[k];
+		enum role role = cv->d.allowed ? ROLE_POLICY_OK
+				 : cv->d.next_allowed_at != POLICY_NONE ? ROLE_POLICY_WARN
+									: ROLE_POLICY_BLOCKED;
+
+		left[0] = '\0';
+		if (cv->channel == POLICY_CALL && ac->calls_left >= 0)
+			snprintf(left, sizeof left, "  (%d of %d calls left in 7 days)", ac->calls_left,
+				 ac->calls_max);
+		reasons_text(cv->d.reasons, why, sizeof why);
+		if (cv->d.allowed)
+			snprintf(buf, sizeof buf, "%-6s allowed now%s", policy_channel_name(cv->channel),
+				 left);
+		else if (cv->d.next_allowed_at != POLICY_NONE)
+			snprintf(buf, sizeof buf, "%-6s not now: %s; next %s%s",
+				 policy_channel_name(cv->channel), why,
+				 when_near(a->zone, now, cv->d.next_allowed_at, when, sizeof when), left);
+		else
+			snprintf(buf, sizeof buf, "%-6s blocked: %s%s", policy_channel_name(cv->channel),
+				 why, left);
+		if ((y = page_y(p)) != -1) {
+			wattrset(p->w, theme_attr(p->th, role));
+			text_put(p->w, y, 13, p->cols - 13, buf, TEXT_LEFT);
+		}
+		p->line++;
+	}
+}
+
+static void
+contacts_draw(struct page *p, struct account_view *av, const struct app *a, int64_t now)
+{
+	const struct settings *cfg = a->cfg;
+	char hours[64], consent[64], label[16];
 	int wide = p->cols >= 90, vw = 24, cw = 16, x, y;
-	size_t i;
+	int i;
 
 	snprintf(hours, sizeof hours, "calling hours %02d:%02d-%02d:%02d",
 		 cfg->call_start_minute / 60, cfg->call_start_minute % 60,
 		 cfg->call_end_minute / 60, cfg->call_end_minute % 60);
 	heading(p, "Contact points", hours);
-	for (i = 0; i < av->ncontacts; i++) {
-		const struct contact_point *cp = &av->contacts[i];
+	for (i = 0; i < av->ac.npoints; i++) {
+		const struct contact_point *cp = &av->ac.points[i].point;
 		const char *zones = cp->zones[0] != '\0' ? cp->zones : av->acct.zones;
 
+		av->point_top[i] = p->line;
 		if ((y = page_y(p)) != -1) {
-			wattrset(p->w, theme_attr(p->th, ROLE_LABEL));
-			text_put(p->w, y, 1, 11, contact_kind_name(cp->kind), TEXT_LEFT);
+			/* The number selects the point; the selected one is marked. */
+			snprintf(label, sizeof label, "%d %s", i + 1, contact_kind_name(cp->kind));
+			wattrset(p->w, theme_attr(p->th, i == av->sel ? ROLE_SELECTED : ROLE_LABEL));
+			text_put(p->w, y, 0, 12, label, TEXT_LEFT);
 			wattrset(p->w, theme_attr(p->th, ROLE_ROW));
 			text_put(p->w, y, 13, vw, cp->value, TEXT_LEFT);
 			if (wide) {
@@ -206,11 +271,14 @@ contacts_draw(struct page *p, const struct account_view *av, const struct settin
 		} else {
 			zone_lines(p, cfg, zones, now, x);
 		}
+		verdict_lines(p, a, &av->ac, &av->ac.points[i], now);
+		av->point_end[i] = p->line;
 	}
-	if (av->ncontacts == 0) {
+	if (av->ac.npoints == 0) {
 		if ((y = page_y(p)) != -1) {
-			wattrset(p->w, theme_attr(p->th, ROLE_ROW_DIM));
-			text_put(p->w, y, 1, p->cols - 1, "no contact points", TEXT_LEFT);
+			wattrset(p->w, theme_attr(p->th, av->ac_error[0] ? ROLE_ERROR : ROLE_ROW_DIM));
+			text_put(p->w, y, 1, p->cols - 1,
+				 av->ac_error[0] ? av->ac_error : "no contact points", TEXT_LEFT);
 		}
 		p->line++;
 	}
@@ -224,9 +292,10 @@ account_view_draw(struct view *v, WINDOW *w)
 	const struct queue *q = &v->app->queue;
 	int64_t now = clock_now();
 	int dpd = account_dpd(a->due_date, date_of_time(now));
-	struct page p = {.w = w, .th = &v->app->theme, .scroll = av->scroll, .rows = v->rows,
+	/* The bottom line is the contact keys' own: what the last one did, or the override. */
+	struct page p = {.w = w, .th = &v->app->theme, .scroll = av->scroll, .rows = v->rows - 1,
 			 .cols = v->cols};
-	char b1[96], b2[96], num[32];
+	char b1[96], b2[96], num[32], prompt[640];
 	enum role ptp_role;
 
 	heading(&p, a->name, a->id);
@@ -257,8 +326,40 @@ account_view_draw(struct view *v, WINDOW *w)
 	flags_text(a->flags, b1, sizeof b1);
 	field(&p, 1, v->cols - 1, "Flags", b1, a->flags ? ROLE_FLAG : ROLE_ROW);
 	p.line += 2;
-	contacts_draw(&p, av, v->app->cfg, now);
-	av->lines = p.line;
+	contacts_draw(&p, av, v->app, now);
+	av->lines = p.line + 1;
+	if (v->text_input) {
+		/* A refused reason says why on the same line, which stays open for another. */
+		snprintf(prompt, sizeof prompt, "%s%sOverride reason (Enter records, Esc cancels): ",
+			 av->notice[0] ? av->notice : "", av->notice[0] ? ". " : "");
+		input_draw(w, &v->app->theme, v->rows - 1, v->cols, prompt, av->reason);
+	} else {
+		wattrset(w, theme_attr(&v->app->theme, av->notice[0] ? av->notice_role : ROLE_HELP));
+		text_put(w, v->rows - 1, 0, v->cols,
+			 av->notice[0] ? av->notice
+				       : " d dial  x text  m email  j/k or 1-9 select a contact point",
+			 TEXT_LEFT);
+	}
+}
+
+/* Asks the policy about every contact point of the account, now. */
+static void
+evaluate(struct view *v)
+{
+	struct account_view *av = v->priv;
+	struct err e;
+
+	av->ac_error[0] = '\0';
+	if (v->app->contact == NULL) {
+		av->ac.npoints = 0;
+		snprintf(av->ac_error, sizeof av->ac_error, "contact policy unavailable");
+	} else if (contactability_account(v->app->contact, av->acct.id, clock_now(), true,
+					  &av->ac, &e) != 0) {
+		av->ac.npoints = 0;
+		snprintf(av->ac_error, sizeof av->ac_error, "contact points unavailable: %s", e.msg);
+	}
+	if (av->sel >= av->ac.npoints)
+		av->sel = av->ac.npoints > 0 ? av->ac.npoints - 1 : 0;
 }
 
 static int
@@ -270,31 +371,173 @@ account_view_open(struct view *v, const char *id, struct err *e)
 	rc = store_account_get(v->app->store, id, &av->acct, e);
 	if (rc == 1)
 		return err_set(e, "account %s is no longer in the cache", id);
-	if (rc == -1 ||
-	    store_contacts_get(v->app->store, id, &av->contacts, &av->ncontacts, e) == -1)
+	if (rc == -1)
 		return -1;
+	evaluate(v);
 	snprintf(v->app->last_opened, sizeof v->app->last_opened, "%s", id);
 	return 0;
 }
 
 static void
-account_view_close(struct view *v)
+notice(struct account_view *av, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+notice(struct account_view *av, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(av->notice, sizeof av->notice, fmt, ap);
+	va_end(ap);
+	av->notice_role = role;
+}
+
+static const char *
+channel_verb(enum policy_channel ch)
+{
+	return ch == POLICY_SMS ? "Texting" : ch == POLICY_EMAIL ? "Emailing" : "Calling";
+}
+
+/* Starts a contact on a point: the policy decides, and only what it allows (or a lead's
+ * override) is recorded; the notice says which, in words. */
+static unsigned
+contact_start(struct view *v, int64_t point_id, enum policy_channel ch, const char *override)
+{
+	struct account_view *av = v->priv;
+	const struct contact_point *cp = NULL;
+	struct contact_request r = {.account_id = av->acct.id, .point_id = point_id, .channel = ch,
+				    .now = clock_now(), .override_reason = override};
+	struct policy_decision d;
+	char why[256], when[32];
+	struct err e;
+	int rc, i;
+
+	for (i = 0; i < av->ac.npoints; i++)
+		if (av->ac.points[i].point.id == point_id)
+			cp = &av->ac.points[i].point;
+	if (cp == NULL || v->app->contact == NULL) {
+		notice(av, ROLE_ERROR, "%s", av->ac_error[0] ? av->ac_error : "no contact point");
+		return REACT_REDRAW;
+	}
+	rc = contactability_start(v->app->contact, &r, &d, &e);
+	reasons_text(d.reasons, why, sizeof why);
+	switch (rc) {
+	case CONTACT_STARTED:
+		av->blocked = false;
+		notice(av, ROLE_POLICY_OK, "%s %s %s: started and recorded", channel_verb(ch),
+		       contact_kind_name(cp->kind), cp->value);
+		break;
+	case CONTACT_OVERRIDDEN:
+		av->blocked = false;
+		notice(av, ROLE_POLICY_WARN, "Override recorded (%s); %s %s %s", why,
+		       channel_verb(ch), contact_kind_name(cp->kind), cp->value);
+		break;
+	case CONTACT_REFUSED:
+		av->blocked = true;
+		av->blocked_point = point_id;
+		av->blocked_channel = ch;
+		notice(av, ROLE_POLICY_BLOCKED, "Blocked %s to %s: %s; next allowed %s%s",
+		       policy_channel_name(ch), contact_kind_name(cp->kind), why,
+		       d.next_allowed_at != POLICY_NONE
+			       ? when_near(v->app->zone, r.now, d.next_allowed_at, when, sizeof when)
+			       : "not until the facts change",
+		       contactability_role(v->app->cfg->role) == POLICY_LEAD ? "  (o overrides)"
+									      : "");
+		break;
+	default:
+		notice(av, ROLE_ERROR, "%s", e.msg);
+		return REACT_REDRAW;
+	}
+	evaluate(v);
+	return REACT_REDRAW;
+}
+
+/* Typing an override reason: Enter asks the policy to record it (a blank reason is refused
+ * and the line stays open), Esc gives up. */
+static unsigned
+override_key(struct view *v, int key)
 {
 	struct account_view *av = v->priv;
 
-	free(av->contacts);
-	av->contacts = NULL;
+	switch (input_key(av->reason, sizeof av->reason, key)) {
+	case INPUT_DONE:
+		contact_start(v, av->blocked_point, av->blocked_channel, av->reason);
+		v->text_input = av->notice_role == ROLE_ERROR;
+		break;
+	case INPUT_CANCEL:
+		v->text_input = false;
+		notice(av, ROLE_HELP, "Override cancelled: nothing recorded");
+		break;
+	case INPUT_EDITED:
+	case INPUT_IGNORED:
+		break;
+	}
+	return REACT_REDRAW;
+}
+
+/* Scrolls so that the selected contact point is on the page (as last drawn). */
+static void
+follow_point(struct view *v)
+{
+	struct account_view *av = v->priv;
+	int rows = v->rows - 1;
+
+	if (av->ac.npoints == 0)
+		return;
+	if (av->point_end[av->sel] > av->scroll + rows)
+		av->scroll = av->point_end[av->sel] - rows;
+	if (av->point_top[av->sel] < av->scroll)
+		av->scroll = av->point_top[av->sel];
 }
 
 static unsigned
 account_view_handle(struct view *v, enum action act, int key)
 {
 	struct account_view *av = v->priv;
-	if (act == ACTION_TIMELINE) {
+	int64_t point = av->ac.npoints > 0 ? av->ac.points[av->sel].point.id : 0;
+
+	if (v->text_input)
+		return override_key(v, key);
+	av->notice[0] = '\0';
+	switch (act) {
+	case ACTION_TIMELINE:
 		app_push(v->app, &view_timeline_ops, av->acct.id);
 		return REACT_REDRAW;
+	case ACTION_UP:
+	case ACTION_DOWN:
+		av->sel += act == ACTION_UP ? -1 : 1;
+		av->sel = av->sel < 0 ? 0 : av->sel >= av->ac.npoints ? av->ac.npoints - 1 : av->sel;
+		av->sel = av->sel < 0 ? 0 : av->sel;
+		follow_point(v);
+		return REACT_REDRAW;
+	case ACTION_DIAL:
+		return contact_start(v, point, POLICY_CALL, NULL);
+	case ACTION_TEXT:
+		return contact_start(v, point, POLICY_SMS, NULL);
+	case ACTION_EMAIL:
+		return contact_start(v, point, POLICY_EMAIL, NULL);
+	case ACTION_OVERRIDE:
+		if (!av->blocked)
+			notice(av, ROLE_ERROR, "Nothing to override: d, x or m first");
+		else if (contactability_role(v->app->cfg->role) != POLICY_LEAD)
+			notice(av, ROLE_ERROR, "Only a lead may override a policy block");
+		else {
+			av->reason[0] = '\0';
+			v->text_input = true;
+		}
+		return REACT_REDRAW;
+	case ACTION_NONE:
+		if (key >= '1' && key <= '9' && key - '1' < av->ac.npoints) {
+			av->sel = key - '1';
+			follow_point(v);
+			return REACT_REDRAW;
+		}
+		break;
+	default:
+		break;
 	}
-	return view_page_scroll(act, av->lines, v->rows, &av->scroll);
+	return view_page_scroll(act, av->lines, v->rows - 1, &av->scroll);
 }
 
 static void
@@ -310,7 +553,6 @@ const struct view_ops view_account_ops = {
 	.ctx = KEYCTX_ACCOUNT,
 	.private_size = sizeof(struct account_view),
 	.open = account_view_open,
-	.close = account_view_close,
 	.draw = account_view_draw,
 	.handle = account_view_handle,
 	.title = account_view_title,

@@ -3,12 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "app.h"
 #include "clock.h"
+#include "input.h"
 #include "money.h"
 #include "text.h"
+#include "when.h"
 
 enum col {
 	COL_RANK,
@@ -38,7 +39,7 @@ static const struct column {
 	[COL_BALANCE] = {.title = "Balance", .width = 11, .drop = 5, .align = TEXT_RIGHT},
 	[COL_DUE] = {.title = "Due", .width = 10, .drop = 2, .align = TEXT_RIGHT},
 	[COL_LAST] = {.title = "Contact", .width = 8, .drop = 1, .align = TEXT_RIGHT},
-	[COL_NEXT] = {.title = "Next action", .width = 13, .drop = 4, .align = TEXT_LEFT},
+	[COL_NEXT] = {.title = "Next action", .width = 16, .drop = 4, .align = TEXT_LEFT},
 	[COL_FLAGS] = {.title = "Flags", .width = 5, .drop = 8, .align = TEXT_LEFT},
 };
 
@@ -177,6 +178,15 @@ queue_view_focus(struct view *v)
 	select_id(v, v->app->last_opened[0] != '\0' ? v->app->last_opened : qv->sel_id);
 }
 
+/* The queue was re-ranked under the view (the contact policy moved cases): keep the row. */
+static void
+queue_view_changed(struct view *v)
+{
+	struct queue_view *qv = v->priv;
+
+	select_id(v, qv->sel_id);
+}
+
 static void
 queue_view_resize(struct view *v)
 {
@@ -186,8 +196,6 @@ queue_view_resize(struct view *v)
 	view_list_follow(v->app->queue.nvisible, qv->list_rows, &qv->sel, &qv->top);
 }
 
-/* What the collector should do next with this case, and how to show it. This mirrors the
- * queue's score parts; the policy engine will give the authoritative answer. */
 /* The theme role of how a case stands (src/queue.c decides; this only picks the colour). */
 static enum role
 attention_role(enum queue_attention attention)
@@ -200,6 +208,7 @@ attention_role(enum queue_attention attention)
 	case QUEUE_ATTN_PTP_DUE:
 		return ROLE_PTP_DUE;
 	case QUEUE_ATTN_WARN:
+	case QUEUE_ATTN_WAIT:
 		return ROLE_POLICY_WARN;
 	case QUEUE_ATTN_BLOCKED:
 		return ROLE_POLICY_BLOCKED;
@@ -253,9 +262,15 @@ draw_row(struct view *v, WINDOW *w, int y, size_t pos)
 	enum role next_role;
 	enum queue_attention attention;
 	const char *next;
-	char buf[64];
+	char buf[64], when[32], wait[48];
 
 	next = queue_next_action(it, q->now, &attention);
+	/* A case that opens later says when, in the agent's own time. */
+	if (attention == QUEUE_ATTN_WAIT) {
+		snprintf(wait, sizeof wait, "%s %s", next,
+			 when_near(v->app->zone, q->now, it->contact_next, when, sizeof when));
+		next = wait;
+	}
 	next_role = attention_role(attention);
 	base = theme_attr(th, sel ? ROLE_SELECTED
 			  : next_role == ROLE_POLICY_BLOCKED ? ROLE_ROW_DIM : ROLE_ROW);
@@ -333,12 +348,7 @@ queue_view_draw(struct view *v, WINDOW *w)
 		text_put(w, v->rows - 2, 0, v->cols, buf, TEXT_LEFT);
 	}
 	if (v->text_input) {
-		/* A block after the text stands in for the hidden cursor. */
-		snprintf(buf, sizeof buf, "/%s", q->filter.search);
-		wattrset(w, theme_attr(th, ROLE_STATUSBAR));
-		text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
-		wattrset(w, theme_attr(th, ROLE_SELECTED));
-		text_put(w, v->rows - 1, text_width(buf), 1, " ", TEXT_LEFT);
+		input_draw(w, th, v->rows - 1, v->cols, "/", q->filter.search);
 	} else {
 		filter_line(v, buf, sizeof buf);
 		text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
@@ -351,31 +361,19 @@ search_key(struct view *v, int key)
 {
 	struct queue_view *qv = v->priv;
 	struct queue_filter *f = &v->app->queue.filter;
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n, len = strlen(f->search);
 
-	if (key == '\n') {
+	switch (input_key(f->search, sizeof f->search, key)) {
+	case INPUT_DONE:
 		v->text_input = false;
 		return REACT_REDRAW;
-	}
-	if (key == 27) {
+	case INPUT_CANCEL:
 		snprintf(f->search, sizeof f->search, "%s", qv->saved_search);
 		v->text_input = false;
-	} else if (key == (KEYMAP_FUNC | KEY_BACKSPACE)) {
-		text_pop(f->search);
-	} else if (key == 21) {
-		/* C-u clears the line, as in a shell. */
-		f->search[0] = '\0';
-	} else if (!(key & KEYMAP_FUNC) && key >= ' ') {
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n == (size_t)-1 || len + n >= sizeof f->search)
-			return REACT_NONE;
-		memcpy(f->search + len, mb, n);
-		f->search[len + n] = '\0';
-	} else {
+		break;
+	case INPUT_IGNORED:
 		return REACT_NONE;
+	case INPUT_EDITED:
+		break;
 	}
 	/* While typing, the best match is the one to see. */
 	qv->sel = qv->top = 0;
@@ -449,8 +447,25 @@ static void
 queue_view_title(struct view *v, char *buf, size_t len)
 {
 	const struct queue *q = &v->app->queue;
+	size_t now = 0, later = 0, unknown = 0;
 
-	snprintf(buf, len, " Queue  %zu of %zu", q->nvisible, q->n);
+	for (size_t i = 0; i < q->nvisible; i++) {
+		const struct queue_item *it = &q->items[q->order[i]];
+
+		if (it->blocked)
+			continue;
+		now += it->contact == QUEUE_CONTACT_NOW;
+		later += it->contact == QUEUE_CONTACT_LATER;
+		unknown += it->contact == QUEUE_CONTACT_UNKNOWN;
+	}
+	/* The cases the policy holds back are listed after the contactable ones, never hidden;
+	 * the title says how many of each there are. */
+	if (unknown == q->nvisible)
+		snprintf(buf, len, " Queue  %zu of %zu", q->nvisible, q->n);
+	else
+		snprintf(buf, len, " Queue  %zu of %zu  now %zu  later %zu  blocked %zu%s",
+			 q->nvisible, q->n, now, later, q->nvisible - now - later - unknown,
+			 unknown > 0 ? "  checking" : "");
 }
 
 const struct view_ops view_queue_ops = {
@@ -459,6 +474,7 @@ const struct view_ops view_queue_ops = {
 	.private_size = sizeof(struct queue_view),
 	.open = queue_view_open,
 	.focus = queue_view_focus,
+	.changed = queue_view_changed,
 	.resize = queue_view_resize,
 	.draw = queue_view_draw,
 	.handle = queue_view_handle,

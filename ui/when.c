@@ -74,3 +74,16 @@ when_clock(const char *zone, int64_t t, char *buf, size_t len)
 	snprintf(buf, len, "%s %02d:%02d", days[lt.wday], lt.minute / 60, lt.minute % 60);
 	return buf;
 }
+
+char *
+when_near(const char *zone, int64_t now, int64_t t, char *buf, size_t len)
+{
+	struct local_time lt, today;
+
+	local(zone, t, &lt);
+	local(zone, now, &today);
+	/* A weekday names one day only within the coming week. */
+	if (lt.date - today.date >= 0 && lt.date - today.date < 6)
+		return when_clock(zone, t, buf, len);
+	return when_format(zone, t, buf, len);
+}

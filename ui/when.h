@@ -19,4 +19,7 @@ char *when_format(const char *zone, int64_t t, char *buf, size_t len);
 /* Writes the wall clock at t in zone as "Tue 14:05". Returns buf. */
 char *when_clock(const char *zone, int64_t t, char *buf, size_t len);
 
+/* t as "Tue 08:00" when it falls within the six days from now, else as when_format does. */
+char *when_near(const char *zone, int64_t now, int64_t t, char *buf, size_t len);
+
 #endif
