@@ -1,0 +1,259 @@
+/* arrearsd - the arrears server: the book, logins and roles, evidence, over HTTPS. */
+#include "config.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "server.h"
+#include "store.h"
+
+/* Exit codes, documented in arrearsd(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* could not do it: storage, TLS, files */
+	EXIT_USAGE = 2,		/* bad arguments or configuration */
+	EXIT_REFUSED = 3	/* an import file with bad records; nothing imported */
+};
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: arrearsd [-c FILE] init\n"
+	      "       arrearsd [-c FILE] serve\n"
+	      "       arrearsd [-c FILE] user add NAME --role agent|field|lead|qa|admin [--team T]\n"
+	      "       arrearsd [-c FILE] import accounts FILE.csv [--skip-bad REJECTS.csv]\n"
+	      "       arrearsd [-c FILE] import payments FILE.csv\n"
+	      "       arrearsd [-c FILE] --dump-config\n",
+	      out);
+}
+
+static void
+print_problem(void *ctx, const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+static int
+cmd_init(const struct server_config *c)
+{
+	struct server_store *st = NULL;
+	struct err e;
+	uint32_t epoch;
+
+	if (server_store_open(c->database, SERVER_STORE_INIT, &st, &e) != 0 ||
+	    st->ops->epoch(st, &epoch, &e) != 0) {
+		server_store_close(&st);
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	server_store_close(&st);
+	printf("arrearsd: new book %s (epoch %u)\n", c->database, (unsigned)epoch);
+	return EXIT_OK;
+}
+
+/* Reads the password from standard input: one line, the newline not part of it. */
+static int
+read_password(char *buf, size_t len)
+{
+	size_t n;
+
+	if (fgets(buf, (int)len, stdin) == NULL)
+		return -1;
+	n = strcspn(buf, "\r\n");
+	if (buf[n] == '\0' && n == len - 1)
+		return -1;	/* longer than the buffer */
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+cmd_user(const struct server_config *c, int argc, char **argv)
+{
+	struct server_user u = { 0 };
+	struct server_store *st = NULL;
+	const char *role = NULL, *team = "";
+	char pw[1024];
+	struct err e;
+	int r, ret = EXIT_FAIL;
+
+	if (argc < 2 || strcmp(argv[0], "add") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--team") == 0 && i + 1 < argc)
+			team = argv[++i];
+		else {
+			fprintf(stderr, "arrearsd: user add: unexpected '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!import_name_valid(argv[1])) {
+		fprintf(stderr, "arrearsd: user add: '%s' is not a user name (1 to 31 of A-Z a-z 0-9 . _ -)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	if (role == NULL || (r = server_role_parse(role)) < 0) {
+		fprintf(stderr, "arrearsd: user add: --role must be agent, field, lead, qa or admin\n");
+		return EXIT_USAGE;
+	}
+	if (*team != '\0' && !import_name_valid(team)) {
+		fprintf(stderr, "arrearsd: user add: '%s' is not a team name\n", team);
+		return EXIT_USAGE;
+	}
+	if (read_password(pw, sizeof pw) != 0 || strlen(pw) < 8) {
+		fprintf(stderr, "arrearsd: user add: a password of 8 or more characters is read from "
+			"standard input\n");
+		sodium_memzero(pw, sizeof pw);
+		return EXIT_USAGE;
+	}
+	snprintf(u.name, sizeof u.name, "%s", argv[1]);
+	snprintf(u.team, sizeof u.team, "%s", team);
+	u.role = (enum server_role)r;
+	if (crypto_pwhash_str(u.pwhash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		sodium_memzero(pw, sizeof pw);
+		fprintf(stderr, "arrearsd: user add: out of memory hashing the password\n");
+		return EXIT_FAIL;
+	}
+	sodium_memzero(pw, sizeof pw);
+	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0 ||
+	    st->ops->begin(st, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		goto out;
+	}
+	if (st->ops->user_add(st, &u, &e) != 0 || st->ops->commit(st, &e) != 0) {
+		st->ops->rollback(st);
+		fprintf(stderr, "arrearsd: user add: %s\n", e.msg);
+		goto out;
+	}
+	printf("arrearsd: user %s (%s%s%s) added\n", u.name, role, *team ? ", team " : "", team);
+	ret = EXIT_OK;
+out:
+	server_store_close(&st);
+	return ret;
+}
+
+static int
+cmd_import(const struct server_config *c, int argc, char **argv)
+{
+	struct server_store *st = NULL;
+	struct import_report r;
+	const char *rejects = NULL;
+	int accounts, rc;
+	struct err e;
+
+	if (argc < 2 || (strcmp(argv[0], "accounts") != 0 && strcmp(argv[0], "payments") != 0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	accounts = strcmp(argv[0], "accounts") == 0;
+	for (int i = 2; i < argc; i++) {
+		if (accounts && strcmp(argv[i], "--skip-bad") == 0 && i + 1 < argc) {
+			rejects = argv[++i];
+		} else {
+			fprintf(stderr, "arrearsd: import: unexpected '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	rc = accounts ? import_accounts(st, argv[1], rejects, &r, print_problem, NULL, &e)
+		      : import_payments(st, argv[1], &r, print_problem, NULL, &e);
+	server_store_close(&st);
+	if (rc < 0) {
+		fprintf(stderr, "arrearsd: import: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	if (rc == 1) {
+		fprintf(stderr, "arrearsd: %s refused: %zu bad record%s of %zu; nothing imported\n",
+			argv[1], r.rejected, r.rejected == 1 ? "" : "s", r.rows);
+		return EXIT_REFUSED;
+	}
+	if (accounts)
+		printf("arrearsd: %s: %zu records, %zu new or changed, %zu unchanged, %zu rejected\n",
+		       argv[1], r.rows, r.written, r.unchanged, r.rejected);
+	else
+		printf("arrearsd: %s: %zu records, %zu payments recorded, %zu already known\n", argv[1],
+		       r.rows, r.written, r.unchanged);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ .name = "config", .has_arg = required_argument, .val = 'c' },
+		{ .name = "dump-config", .has_arg = no_argument, .val = 'D' },
+		{ .name = "help", .has_arg = no_argument, .val = 'h' },
+		{ .name = "version", .has_arg = no_argument, .val = 'V' },
+		{ 0 },
+	};
+	struct server_config conf;
+	const char *config_path = NULL;
+	int opt, dump = 0;
+	struct err e;
+
+	while ((opt = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'D':
+			dump = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("arrearsd %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "arrearsd: libsodium cannot start\n");
+		return EXIT_FAIL;
+	}
+	if (config_path == NULL && getenv("ARREARSD_CONFIG") != NULL)
+		config_path = getenv("ARREARSD_CONFIG");
+	if (conf_load(&conf, config_path, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	if (dump) {
+		conf_dump(&conf, stdout);
+		return EXIT_OK;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[0], "init") == 0 && argc == 1)
+		return cmd_init(&conf);
+	if (strcmp(argv[0], "user") == 0)
+		return cmd_user(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "import") == 0)
+		return cmd_import(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "serve") == 0 && argc == 1) {
+		if (log_open(conf.log, &e) != 0 || serve_run(&conf, &e) != 0) {
+			fprintf(stderr, "arrearsd: %s\n", e.msg);
+			return EXIT_FAIL;
+		}
+		return EXIT_OK;
+	}
+	usage(stderr);
+	return EXIT_USAGE;
+}

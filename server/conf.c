@@ -1,0 +1,184 @@
+#include "config.h"
+
+#include <libconfig.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+enum conf_type {
+	CONF_STRING,
+	CONF_PATH,	/* a string; relative to the config file's directory */
+	CONF_INT
+};
+
+/* One row per option: the table drives loading, validation, --dump-config and the man page. */
+struct conf_def {
+	const char *name;
+	enum conf_type type;
+	size_t offset, size;
+	int min, max;
+	const char *help;
+};
+
+#define F(field) offsetof(struct server_config, field), sizeof(((struct server_config *)0)->field)
+
+static const struct conf_def defs[] = {
+	{ .name = "listen", .type = CONF_STRING, F(listen),
+	  .help = "numeric address to listen on (IPv4 or IPv6)" },
+	{ .name = "port", .type = CONF_INT, F(port), .min = 0, .max = 65535,
+	  .help = "TCP port; 0 picks a free one and logs it" },
+	{ .name = "database", .type = CONF_PATH, F(database),
+	  .help = "the book: a SQLite file" },
+	{ .name = "tls_cert", .type = CONF_PATH, F(tls_cert),
+	  .help = "PEM certificate chain of the server" },
+	{ .name = "tls_key", .type = CONF_PATH, F(tls_key),
+	  .help = "PEM private key of the certificate" },
+	{ .name = "tls_priorities", .type = CONF_STRING, F(tls_priorities),
+	  .help = "GnuTLS priority string; the default allows TLS 1.2 and 1.3 only" },
+	{ .name = "log", .type = CONF_PATH, F(log),
+	  .help = "log file; empty means standard error" },
+	{ .name = "token_lifetime", .type = CONF_INT, F(token_lifetime), .min = 60,
+	  .max = 30 * 86400, .help = "seconds a login token stays valid" },
+	{ .name = "max_body", .type = CONF_INT, F(max_body), .min = 1024, .max = 256 << 20,
+	  .help = "largest request body in bytes (larger: 413)" },
+	{ .name = "max_json_depth", .type = CONF_INT, F(max_json_depth), .min = 4, .max = 512,
+	  .help = "deepest JSON nesting accepted" },
+	{ .name = "max_batch", .type = CONF_INT, F(max_batch), .min = 1, .max = 100000,
+	  .help = "most events in one push" },
+	{ .name = "page_limit", .type = CONF_INT, F(page_limit), .min = 1, .max = 100000,
+	  .help = "most changes in one page" },
+	{ .name = "login_free_tries", .type = CONF_INT, F(login_free_tries), .min = 1, .max = 1000,
+	  .help = "failed logins of one user before each further one is made to wait" },
+	{ .name = "address_free_tries", .type = CONF_INT, F(address_free_tries), .min = 1,
+	  .max = 100000, .help = "failed logins from one address before waits start" },
+	{ .name = "connection_limit", .type = CONF_INT, F(connection_limit), .min = 1,
+	  .max = 100000, .help = "most simultaneous connections" },
+	{ .name = "timeout", .type = CONF_INT, F(timeout), .min = 1, .max = 3600,
+	  .help = "seconds before an idle connection is closed" },
+};
+
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+static void
+conf_defaults(struct server_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1");
+	c->port = 8443;
+	snprintf(c->database, sizeof c->database, "arrearsd.db");
+	snprintf(c->tls_cert, sizeof c->tls_cert, "arrearsd.crt");
+	snprintf(c->tls_key, sizeof c->tls_key, "arrearsd.key");
+	snprintf(c->tls_priorities, sizeof c->tls_priorities,
+		 "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%%SERVER_PRECEDENCE");
+	c->token_lifetime = 12 * 3600;
+	c->max_body = 4 << 20;
+	c->max_json_depth = 32;
+	c->max_batch = 1000;
+	c->page_limit = 5000;
+	c->login_free_tries = 5;
+	c->address_free_tries = 50;
+	c->connection_limit = 256;
+	c->timeout = 30;
+}
+
+static int
+set_path(char *dst, size_t len, const char *value, const char *file)
+{
+	const char *slash = file ? strrchr(file, '/') : NULL;
+	int n;
+
+	if (value[0] == '/' || value[0] == '\0' || slash == NULL)
+		n = snprintf(dst, len, "%s", value);
+	else
+		n = snprintf(dst, len, "%.*s/%s", (int)(slash - file), file, value);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int
+conf_load(struct server_config *c, const char *path, struct err *e)
+{
+	config_t cfg;
+	config_setting_t *root;
+	int ret = -1;
+
+	conf_defaults(c);
+	if (path == NULL)
+		return 0;
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
+			err_set(e, "%s: cannot read", path);
+		else
+			err_set(e, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+		goto out;
+	}
+	root = config_root_setting(&cfg);
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *set = config_setting_get_elem(root, (unsigned)i);
+		const char *name = config_setting_name(set);
+		int line = (int)config_setting_source_line(set);
+		const struct conf_def *d = NULL;
+		char *field;
+
+		for (size_t k = 0; k < NDEFS; k++)
+			if (strcmp(defs[k].name, name) == 0)
+				d = &defs[k];
+		if (d == NULL) {
+			err_set(e, "%s:%d: %s: no such option", path, line, name);
+			goto out;
+		}
+		field = (char *)c + d->offset;
+		if (d->type == CONF_INT) {
+			int v;
+			if (config_setting_type(set) != CONFIG_TYPE_INT) {
+				err_set(e, "%s:%d: %s: must be a whole number", path, line, name);
+				goto out;
+			}
+			v = config_setting_get_int(set);
+			if (v < d->min || v > d->max) {
+				err_set(e, "%s:%d: %s: %d is outside %d..%d", path, line, name, v,
+					d->min, d->max);
+				goto out;
+			}
+			*(int *)(void *)field = v;
+		} else {
+			const char *v = config_setting_get_string(set);
+			int bad;
+			if (v == NULL) {
+				err_set(e, "%s:%d: %s: must be a string", path, line, name);
+				goto out;
+			}
+			if (d->type == CONF_PATH)
+				bad = set_path(field, d->size, v, path);
+			else
+				bad = snprintf(field, d->size, "%s", v) >= (int)d->size;
+			if (bad) {
+				err_set(e, "%s:%d: %s: too long", path, line, name);
+				goto out;
+			}
+		}
+	}
+	ret = 0;
+out:
+	config_destroy(&cfg);
+	return ret;
+}
+
+void
+conf_dump(const struct server_config *c, void *f)
+{
+	FILE *out = f;
+
+	for (size_t k = 0; k < NDEFS; k++) {
+		const char *field = (const char *)c + defs[k].offset;
+
+		fprintf(out, "# %s\n", defs[k].help);
+		if (defs[k].type == CONF_INT)
+			fprintf(out, "%s = %d;\n", defs[k].name, *(const int *)(const void *)field);
+		else
+			fprintf(out, "%s = \"%s\";\n", defs[k].name, field);
+	}
+}

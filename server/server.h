@@ -1,0 +1,48 @@
+/* server.h - arrearsd's configuration, its log, and the pieces serve puts together. */
+#ifndef ARREARS_SERVER_SERVER_H
+#define ARREARS_SERVER_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CONF_PATH_LEN 1024
+
+struct server_config {
+	char listen[64];		/* numeric IPv4 or IPv6 address */
+	int port;			/* 0: any free port (the log says which) */
+	char database[CONF_PATH_LEN];
+	char tls_cert[CONF_PATH_LEN];
+	char tls_key[CONF_PATH_LEN];
+	char tls_priorities[256];
+	char log[CONF_PATH_LEN];	/* empty: standard error */
+	int token_lifetime;		/* seconds */
+	int max_body;			/* bytes of a request body */
+	int max_json_depth;
+	int max_batch;			/* events in one push */
+	int page_limit;			/* changes in one page, at most */
+	int login_free_tries;		/* failures of one user before the waits start */
+	int address_free_tries;		/* failures from one address before the waits start */
+	int connection_limit;
+	int timeout;			/* seconds of an idle connection */
+};
+
+/* Fills c with the defaults, then reads the libconfig file path over them (when path is not
+ * NULL). Relative paths in the file are taken from the file's directory. Errors name
+ * file:line. */
+int conf_load(struct server_config *c, const char *path, struct err *e);
+
+/* Writes every option with its help text, as a commented config file, to f. */
+void conf_dump(const struct server_config *c, void *f);
+
+/* Sends log lines to path (appending) or, for NULL or "", to standard error. */
+int log_open(const char *path, struct err *e);
+
+/* One timestamped line in the log; never a secret (no password, token or hash). */
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Runs the HTTPS server until SIGINT or SIGTERM. 0, or -1 when it cannot start. */
+int serve_run(const struct server_config *c, struct err *e);
+
+#endif

@@ -1,0 +1,127 @@
+/* store.h - the server's book behind one interface: users, sessions, login throttling,
+ * accounts and their change sequence, payments, evidence and the dead-letter list.
+ * Implementations keep their SQL dialect to themselves (store_sqlite.c now; PostgreSQL later). */
+#ifndef ARREARS_SERVER_STORE_H
+#define ARREARS_SERVER_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "model.h"
+#include "wire.h"
+
+enum server_role {
+	ROLE_AGENT,
+	ROLE_FIELD,
+	ROLE_LEAD,
+	ROLE_QA,
+	ROLE_ADMIN,
+	ROLE_COUNT
+};
+
+struct server_user {
+	int64_t id;
+	char name[32];
+	enum server_role role;
+	char team[32];
+	char pwhash[128];	/* crypto_pwhash_STRBYTES */
+};
+
+struct server_store;
+
+/* Every operation returns 0 on success and -1 with e filled on failure, unless it says
+ * otherwise; "1" results mean "no such thing". Writes happen inside begin/commit. */
+struct server_store_ops {
+	const char *name;
+	void (*close)(struct server_store *s);
+	int (*begin)(struct server_store *s, struct err *e);
+	int (*commit)(struct server_store *s, struct err *e);
+	void (*rollback)(struct server_store *s);
+	/* the book's epoch, chosen at init: cursors of another epoch are refused */
+	int (*epoch)(struct server_store *s, uint32_t *out, struct err *e);
+
+	/* fails when the name is taken */
+	int (*user_add)(struct server_store *s, const struct server_user *u, struct err *e);
+	/* 0, or 1 when there is no such user */
+	int (*user_get)(struct server_store *s, const char *name, struct server_user *out,
+			struct err *e);
+
+	int (*session_add)(struct server_store *s, const char *token_hash, int64_t user_id,
+			   const char *device, int64_t now, int64_t expires_at, struct err *e);
+	/* the user of a live session: 0, or 1 when unknown, expired or revoked */
+	int (*session_get)(struct server_store *s, const char *token_hash, int64_t now,
+			   struct server_user *out, struct err *e);
+	int (*session_revoke)(struct server_store *s, const char *token_hash, struct err *e);
+
+	/* seconds a throttled key (a user or an address) must still wait, 0 when none */
+	int (*throttle_get)(struct server_store *s, const char *key, int64_t now,
+			    int64_t *wait, struct err *e);
+	/* counts a failure; after free_tries, each further one doubles the wait */
+	int (*throttle_fail)(struct server_store *s, const char *key, int64_t now, int free_tries,
+			     struct err *e);
+	int (*throttle_clear)(struct server_store *s, const char *key, struct err *e);
+
+	/* inserts or updates an account: a different record gets a new version and sequence
+	 * number, and an assignee change leaves a removal record for the old scope;
+	 * *changed says whether anything was written */
+	int (*account_put)(struct server_store *s, const struct wire_account *a, int *changed,
+			   struct err *e);
+	/* 0, or 1 when there is no such account; out owns contacts (wire_account_clear) */
+	int (*account_get)(struct server_store *s, const char *id, struct wire_account *out,
+			   struct err *e);
+	/* 0 when the account exists and u may see it, 1 otherwise (missing or out of scope) */
+	int (*account_visible)(struct server_store *s, const struct server_user *u,
+			       const char *id, struct err *e);
+
+	/* records a payment once per reference: *duplicate says it was already there */
+	int (*payment_add)(struct server_store *s, const char *reference, const char *account_id,
+			   int64_t amount, int32_t paid_on, int64_t now, int *duplicate,
+			   struct err *e);
+
+	/* up to limit changes after seq `since` in u's scope, in sequence order; *out is a new
+	 * array (free each acct with wire_account_clear, then the array) */
+	int (*changes)(struct server_store *s, const struct server_user *u, int64_t since,
+		       size_t limit, struct wire_change **out, size_t *n, int *more,
+		       struct err *e);
+
+	/* the stored hash of an event: 0, or 1 when the id is new */
+	int (*event_hash)(struct server_store *s, const char *id, char hash[65], struct err *e);
+	/* a device's chain head and owner: 0, or 1 for a device never seen */
+	int (*device_head)(struct server_store *s, const char *device, char owner[32],
+			   int64_t *seq, char hash[65], struct err *e);
+	/* stores an event and advances its device's head; flag is "" or why a lead must look */
+	int (*event_put)(struct server_store *s, const struct event *ev, const char *pushed_by,
+			 int64_t received_at, const char *flag, struct err *e);
+	/* applies a stored event to case state (its own step; failures go to dead letters) */
+	int (*event_apply)(struct server_store *s, const struct event *ev, int64_t now,
+			   struct err *e);
+	int (*dead_letter_add)(struct server_store *s, const char *event_id, const char *reason,
+			       int64_t now, struct err *e);
+};
+
+struct server_store {
+	const struct server_store_ops *ops;
+};
+
+enum server_store_mode {
+	SERVER_STORE_INIT,	/* create a new book; refuse an existing one */
+	SERVER_STORE_OPEN	/* open an existing book */
+};
+
+/* Opens the book named by `database` (a path: SQLite). */
+int server_store_open(const char *database, enum server_store_mode mode,
+		      struct server_store **out, struct err *e);
+
+/* Closes a book and sets *s to NULL; accepts NULL. */
+void server_store_close(struct server_store **s);
+
+/* Role names as the command line and the wire spell them; -1 when unknown. */
+const char *server_role_name(enum server_role r);
+int server_role_parse(const char *s);
+
+/* The SQLite implementation. */
+int store_sqlite_open(const char *path, enum server_store_mode mode, struct server_store **out,
+		      struct err *e);
+
+#endif
