@@ -15,7 +15,8 @@ src_libarrears_a_SOURCES = \
 	src/queue.c src/queue.h \
 	src/demo.c src/demo.h \
 	src/event_text.c src/event_text.h \
-	src/export.c src/export.h
+	src/export.c src/export.h \
+	src/csv_write.c src/csv_write.h
 nodist_src_libarrears_a_SOURCES = src/migrations.inc
 BUILT_SOURCES += src/migrations.inc
 CLEANFILES += src/migrations.inc

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "commands.h"
+#include "csv_write.h"
 #include "event_text.h"
 #include "evidence.h"
 #include "settings.h"
@@ -102,40 +103,21 @@ audit_verify(struct store *store)
 }
 
 static void
-csv_field(FILE *f, const char *s, const char *sep)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fprintf(f, "%s%s", s, sep);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fprintf(f, "\"%s", sep);
-}
-
-static void
 export_csv(FILE *f, const struct event *evs, size_t n)
 {
-	fputs("at,kind,user,device,seq,id,description,body,hash,prev_hash\n", f);
+	static const char *const header[] = { "at", "kind", "user", "device", "seq", "id",
+		"description", "body", "hash", "prev_hash" };
+
+	csv_write_record(f, header, sizeof header / sizeof header[0]);
 	for (size_t i = n; i-- > 0;) {
 		const struct event *ev = &evs[i];
 		char at[32], seq[24], text[512];
 
 		snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
-		csv_field(f, time_format_rfc3339(ev->at, at, sizeof at), ",");
-		csv_field(f, ev->kind, ",");
-		csv_field(f, ev->user, ",");
-		csv_field(f, ev->device, ",");
-		csv_field(f, seq, ",");
-		csv_field(f, ev->id, ",");
-		csv_field(f, event_describe(ev, text, sizeof text), ",");
-		csv_field(f, ev->body, ",");
-		csv_field(f, ev->hash, ",");
-		csv_field(f, ev->prev_hash, "\n");
+		const char *const fields[] = { time_format_rfc3339(ev->at, at, sizeof at), ev->kind,
+			ev->user, ev->device, seq, ev->id, event_describe(ev, text, sizeof text),
+			ev->body, ev->hash, ev->prev_hash };
+		csv_write_record(f, fields, sizeof fields / sizeof fields[0]);
 	}
 }
 

@@ -6,28 +6,11 @@
 #include <string.h>
 
 #include "clock.h"
+#include "csv_write.h"
 #include "export.h"
 #include "model.h"
 #include "money.h"
 #include "store.h"
-
-/* RFC 4180: quote a field that holds a comma, quote, CR or LF; double inner quotes. */
-static void
-csv_field(FILE *out, const char *s, int last)
-{
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
-	fputc(last ? '\n' : ',', out);
-}
 
 static const char *
 text(sqlite3_stmt *st, int col)
@@ -75,25 +58,20 @@ export_accounts_csv(struct store *s, FILE *out, struct err *e)
 		"FROM accounts a JOIN parties p ON p.id = a.party_id JOIN balances b ON b.account_id = a.id "
 		"LEFT JOIN assignments s ON s.account_id = a.id ORDER BY a.ext_id", -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, "%s", sqlite3_errmsg(db));
-	for (size_t i = 0; i < ncols; i++)
-		csv_field(out, header[i], i == ncols - 1);
+	csv_write_record(out, header, ncols);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		csv_field(out, text(st, 0), 0);
-		csv_field(out, text(st, 1), 0);
-		csv_field(out, money_format(sqlite3_column_int64(st, 2), money, sizeof money, 0), 0);
-		csv_field(out, money_format(sqlite3_column_int64(st, 3), money, sizeof money, 0), 0);
-		csv_field(out, date_format(sqlite3_column_int(st, 4), date, sizeof date), 0);
-		csv_field(out, text(st, 5), 0);
-		csv_field(out, product_name((enum product)sqlite3_column_int(st, 6)), 0);
-		csv_field(out, text(st, 7), 0);
-		csv_field(out, text(st, 8), 0);
-		csv_field(out, sqlite3_column_type(st, 9) == SQLITE_NULL ? ""
-			  : contact_kind_name((enum contact_kind)sqlite3_column_int(st, 9)), 0);
-		csv_field(out, text(st, 10), 0);
-		csv_field(out, text(st, 11), 0);
-		csv_field(out, text(st, 12), 0);
+		char past_due[32];
+
 		flags_text((unsigned)sqlite3_column_int(st, 13), flags, sizeof flags);
-		csv_field(out, flags, 1);
+		const char *const fields[] = { text(st, 0), text(st, 1),
+			money_format(sqlite3_column_int64(st, 2), money, sizeof money, 0),
+			money_format(sqlite3_column_int64(st, 3), past_due, sizeof past_due, 0),
+			date_format(sqlite3_column_int(st, 4), date, sizeof date), text(st, 5),
+			product_name((enum product)sqlite3_column_int(st, 6)), text(st, 7), text(st, 8),
+			sqlite3_column_type(st, 9) == SQLITE_NULL ? ""
+				: contact_kind_name((enum contact_kind)sqlite3_column_int(st, 9)),
+			text(st, 10), text(st, 11), text(st, 12), flags };
+		csv_write_record(out, fields, ncols);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

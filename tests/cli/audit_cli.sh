@@ -80,7 +80,7 @@ else
 	[ "$(grep -c '"prev_hash"' "$tmp/export.json")" -eq "$n" ] && ok || bad "json export has not $n events"
 fi
 expect 0 "" -- "$arrears" --cache "$db" audit export --account "$acct" --format csv
-head -1 "$tmp/out" | grep -q '^at,kind,user,device,seq,id,description,body,hash,prev_hash$' && ok ||
+head -1 "$tmp/out" | tr -d '\r' | grep -q '^at,kind,user,device,seq,id,description,body,hash,prev_hash$' && ok ||
 	bad "csv header: $(head -1 "$tmp/out")"
 [ "$(grep -c '^[0-9][0-9][0-9][0-9]-' "$tmp/out")" -eq "$n" ] && ok || bad "csv export has not $n rows"
 grep -q '"{""' "$tmp/out" && ok || bad "csv body is not quoted JSON"
