@@ -190,15 +190,6 @@ zones_split(const char *list, char zones[POLICY_MAX_ZONES][POLICY_ZONE_LEN])
 	return n;
 }
 
-static int
-contact_kind_parse(const char *name)
-{
-	for (int k = 0; k < CONTACT_KIND_COUNT; k++)
-		if (strcmp(contact_kind_name(k), name) == 0)
-			return k;
-	return -1;
-}
-
 /* One attempt event's body, e.g. {"channel":"call","direction":"outbound","contact":"mobile",
  * "result":"no_answer"}. False for a body the engine could not count (no channel or result). */
 static bool

@@ -36,6 +36,15 @@ contact_kind_name(enum contact_kind k)
 	return (unsigned)k < CONTACT_KIND_COUNT ? contact_kind_names[k] : "?";
 }
 
+int
+contact_kind_parse(const char *name)
+{
+	for (int i = 0; i < CONTACT_KIND_COUNT; i++)
+		if (strcmp(contact_kind_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
 const char *
 ptp_state_name(enum ptp_state s)
 {

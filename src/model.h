@@ -116,6 +116,8 @@ struct event {
 
 const char *product_name(enum product p);
 const char *contact_kind_name(enum contact_kind k);
+/* Parses a contact kind's name ("mobile", "work_email", ...); -1 when unknown. */
+int contact_kind_parse(const char *name);
 const char *ptp_state_name(enum ptp_state s);
 /* Name of one flag bit, e.g. "cease"; NULL for an unknown bit. */
 const char *account_flag_name(unsigned bit);

@@ -39,15 +39,6 @@ static const struct {
 	{ .name = "breathing_space", .bit = AFLAG_BREATHING_SPACE },
 };
 
-static const char *const contact_kinds[CONTACT_KIND_COUNT] = {
-	[CONTACT_MOBILE] = "mobile",
-	[CONTACT_LANDLINE] = "landline",
-	[CONTACT_WORK] = "work",
-	[CONTACT_EMAIL] = "email",
-	[CONTACT_WORK_EMAIL] = "work_email",
-	[CONTACT_ADDRESS] = "address",
-};
-
 static int
 decode_object(const json_t *v, const char *path, const struct field *fields, size_t n,
     struct dec *d)
@@ -117,15 +108,6 @@ decode_name(const json_t *v, const char *path, int (*parse)(const char *), const
 	if ((*out = parse(s)) < 0)
 		return err_set(e, "%s: unknown %s '%s'", path, what, s);
 	return 0;
-}
-
-static int
-contact_kind_parse(const char *name)
-{
-	for (int i = 0; i < CONTACT_KIND_COUNT; i++)
-		if (strcmp(contact_kinds[i], name) == 0)
-			return i;
-	return -1;
 }
 
 /* The numbers a past attempt may have used: only phones. */
