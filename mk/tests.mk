@@ -7,7 +7,7 @@ CORE_UNITS = tests/unit/check_basics tests/unit/check_store tests/unit/check_set
 check_PROGRAMS += $(CORE_UNITS)
 TESTS += $(CORE_UNITS) tests/cli/demo_cli.sh tests/cli/layering.sh tests/cli/man_keys.sh
 EXTRA_DIST += tests/unit/testutil.h tests/cli/demo_cli.sh tests/cli/layering.sh \
-	tests/cli/man_keys.sh scripts/man-keys.sh
+	tests/cli/man_keys.sh scripts/man-keys.sh tests/cli/lib.sh
 
 tests_unit_check_basics_SOURCES = tests/unit/check_basics.c
 tests_unit_check_basics_LDADD = $(UNIT_LDADD)

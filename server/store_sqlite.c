@@ -307,23 +307,30 @@ user_row(sqlite3_stmt *st, struct server_user *out)
 	return 0;
 }
 
+/* Steps a bound statement that yields at most one user: 0 found, 1 none, -1 error. */
 static int
-sq_user_get(struct server_store *base, const char *name, struct server_user *out, struct err *e)
+user_fetch(struct sqlite_store *s, sqlite3_stmt *st, struct server_user *out, struct err *e)
 {
-	struct sqlite_store *s = impl(base);
-	sqlite3_stmt *st = stmt(s, Q_USER_GET, e);
-	int rc;
+	int rc = sqlite3_step(st);
 
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, name);
-	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		user_row(st, out);
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1 : db_err(s, e);
+}
+
+static int
+sq_user_get(struct server_store *base, const char *name, struct server_user *out, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_USER_GET, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, name);
+	return user_fetch(s, st, out, e);
 }
 
 static int
@@ -349,19 +356,12 @@ sq_session_get(struct server_store *base, const char *token_hash, int64_t now,
 {
 	struct sqlite_store *s = impl(base);
 	sqlite3_stmt *st = stmt(s, Q_SESSION_GET, e);
-	int rc;
 
 	if (st == NULL)
 		return -1;
 	bind_text(st, 1, token_hash);
 	sqlite3_bind_int64(st, 2, now);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		user_row(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? 1 : db_err(s, e);
+	return user_fetch(s, st, out, e);
 }
 
 static int

@@ -1,30 +1,7 @@
 #!/bin/sh
 # arrears audit: verify passes on a demo book and names the first bad event of a tampered copy
 # (edited body, deleted row, swapped seqs); export prints an account's evidence as JSON and CSV.
-set -u
-arrears="${top_builddir:?}/arrears"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- command...: exit code and an output line (stdout or stderr) matching
-expect() {
-	code=$1 pattern=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		bad "$* exited $rc, wanted $code: $(cat "$tmp/out" "$tmp/err")"
-	elif [ -n "$pattern" ] && ! cat "$tmp/out" "$tmp/err" | grep -q -- "$pattern"; then
-		bad "$* said '$(cat "$tmp/out" "$tmp/err")', wanted /$pattern/"
-	else
-		ok
-	fi
-}
+. "$top_srcdir/tests/cli/lib.sh"
 
 db="$tmp/book.db"
 expect 0 "" -- "$arrears" --cache "$db" demo --accounts 50 --seed 3 --as-of 2026-11-23
@@ -90,5 +67,4 @@ expect 1 "no evidence for account NOPE" -- "$arrears" --cache "$db" audit export
 tamper "DELETE FROM events WHERE seq = 20;"
 expect 0 "warning: evidence broken" -- "$arrears" --cache "$tmp/t.db" audit export --account "$acct" --format json
 
-echo "audit_cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish audit_cli

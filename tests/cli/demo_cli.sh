@@ -1,29 +1,6 @@
 #!/bin/sh
 # The arrears command without a terminal: demo, export determinism, errors and exit codes.
-set -u
-arrears="${top_builddir:?}/arrears"
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT INT TERM
-export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- command...: exit code and a stderr line matching PATTERN
-expect() {
-	code=$1 pattern=$2
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		bad "$* exited $rc, wanted $code: $(cat "$tmp/err")"
-	elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/err"; then
-		bad "$* said '$(cat "$tmp/err")', wanted /$pattern/"
-	else
-		ok
-	fi
-}
+. "$top_srcdir/tests/cli/lib.sh"
 
 # A demo into the default XDG location, then the same book again: byte for byte.
 expect 0 "" -- "$arrears" demo --accounts 400 --seed 11 --as-of 2026-11-23
@@ -62,5 +39,4 @@ printf 'theme = "mono";\nflavour = "mint";\n' > "$tmp/warn.conf"
 expect 0 "warn.conf:2: unknown option 'flavour'" -- "$arrears" --config "$tmp/warn.conf" dump-config
 grep -q '^theme = "mono";' "$tmp/out" && ok || bad "dump-config lost the theme"
 
-echo "demo_cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish demo_cli
