@@ -14,7 +14,10 @@ ui_libarrears_ui_a_SOURCES = \
 	ui/view_queue.c \
 	ui/view_account.c \
 	ui/view_timeline.c \
-	ui/view_help.c
+	ui/view_help.c \
+	ui/view_script.c \
+	ui/view_ptp.c \
+	ui/work.c
 ui_libarrears_ui_a_CFLAGS = $(AM_CFLAGS) $(NCURSES_CFLAGS)
 
 THEMES = themes/default.conf themes/high-contrast.conf themes/mono.conf
@@ -28,7 +31,9 @@ TUI_TESTS = \
 	tests/tui/bad_config.sh \
 	tests/tui/bad_cache.sh \
 	tests/tui/no_contact.sh \
-	tests/tui/contact_policy.sh
+	tests/tui/contact_policy.sh \
+	tests/tui/work_call.sh \
+	tests/tui/work_case.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += tests/tui/lib.sh $(TUI_TESTS)
 

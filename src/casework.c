@@ -521,6 +521,43 @@ casework_promises_evaluate(const struct casework *cw, const char *account, int64
 	return finish(cw, evaluate(cw, &a, now, e), e);
 }
 
+int
+casework_promises_due(struct store *s, int64_t now, int grace_days,
+		      char (**ids)[ACCOUNT_ID_LEN], size_t *n, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT a.ext_id FROM promises p JOIN accounts a "
+				   "ON a.id = p.account_id WHERE p.state = ? AND p.approval != ? "
+				   "AND p.due_on + ? < ? ORDER BY a.id", -1, &st, NULL) != SQLITE_OK)
+		return err_set(e, "%s: %s", store_path(s), sqlite3_errmsg(db));
+	sqlite3_bind_int(st, 1, PTP_PENDING);
+	sqlite3_bind_int(st, 2, PTP_APPROVAL_DECLINED);
+	sqlite3_bind_int(st, 3, grace_days);
+	sqlite3_bind_int(st, 4, date_of_time(now));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((*ids = realloc(*ids, cap * sizeof **ids)) == NULL)
+				abort();
+		}
+		snprintf((*ids)[(*n)++], ACCOUNT_ID_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return err_set(e, "%s: %s", store_path(s), sqlite3_errmsg(db));
+	}
+	return 0;
+}
+
 struct casework_call {
 	const struct casework *cw;
 	char account[ACCOUNT_ID_LEN];

@@ -67,6 +67,12 @@ int casework_payment_record(const struct casework *cw, const char *account, int6
 int casework_promises_evaluate(const struct casework *cw, const char *account, int64_t now,
 			       struct err *e);
 
+/* The accounts with a promise still pending whose grace period ran out before the day of now,
+ * in one query: those casework_promises_evaluate would change. *ids gets a new array of *n
+ * account ids (free with free()). 0 or -1. */
+int casework_promises_due(struct store *s, int64_t now, int grace_days,
+			  char (**ids)[ACCOUNT_ID_LEN], size_t *n, struct err *e);
+
 /* The account's promise installments in due order, into a new array (free with free()). */
 int casework_promises_get(struct store *s, const char *account, struct promise **out, size_t *n,
 			  struct err *e);

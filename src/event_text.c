@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,15 +15,29 @@ field(json_t *body, const char *key)
 	return v != NULL ? v : "?";
 }
 
+/* Whether ev happened inside a call and reads as a line under it (the call's start and its
+ * attempt are the call's own lines). */
+static bool
+under_call(const struct event *ev, json_t *body)
+{
+	return json_object_get(body, "call") != NULL && strcmp(ev->kind, "call_start") != 0 &&
+	       strcmp(ev->kind, "attempt") != 0;
+}
+
 char *
 event_describe(const struct event *ev, char *buf, size_t len)
 {
 	json_t *body = json_loads(ev->body, 0, NULL);
+	size_t indent;
 
 	if (body == NULL) {
 		snprintf(buf, len, "%s (unreadable body)", ev->kind);
 		return buf;
 	}
+	indent = under_call(ev, body) && len > 2 ? 2 : 0;
+	memset(buf, ' ', indent);
+	buf += indent;
+	len -= indent;
 	if (strcmp(ev->kind, "attempt") == 0)
 		snprintf(buf, len, "%s %s %s: %s", field(body, "direction"), field(body, "channel"),
 			 field(body, "contact"), field(body, "result"));
@@ -42,11 +57,11 @@ event_describe(const struct event *ev, char *buf, size_t len)
 		snprintf(buf, len, "call to %s started (script %s)", field(body, "contact"),
 			 field(body, "script"));
 	else if (strcmp(ev->kind, "call_answer") == 0)
-		snprintf(buf, len, "  %s: %s", field(body, "step"), field(body, "answer"));
+		snprintf(buf, len, "%s: %s", field(body, "step"), field(body, "answer"));
 	else if (strcmp(ev->kind, "checkpoint") == 0 && json_object_get(body, "waived") != NULL)
-		snprintf(buf, len, "  checkpoint %s waived: %s", field(body, "label"), field(body, "waived"));
+		snprintf(buf, len, "checkpoint %s waived: %s", field(body, "label"), field(body, "waived"));
 	else if (strcmp(ev->kind, "checkpoint") == 0)
-		snprintf(buf, len, "  checkpoint %s done", field(body, "label"));
+		snprintf(buf, len, "checkpoint %s done", field(body, "label"));
 	else if (strcmp(ev->kind, "ptp_approval") == 0)
 		snprintf(buf, len, "promise %s by a lead", field(body, "decision"));
 	else if (strcmp(ev->kind, "dispute") == 0 || strcmp(ev->kind, "cease") == 0 ||
@@ -57,7 +72,41 @@ event_describe(const struct event *ev, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", ev->kind);
 	json_decref(body);
-	return buf;
+	return buf - indent;
+}
+
+void
+events_group_calls(struct event *evs, size_t n)
+{
+	char (*call)[40] = calloc(n + 1, sizeof *call);
+	struct event *out = calloc(n + 1, sizeof *out);
+	bool *moved = calloc(n + 1, sizeof *moved);
+	size_t k = 0;
+
+	if (call == NULL || out == NULL || moved == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		json_t *body = json_loads(evs[i].body, 0, NULL);
+		const char *id = json_string_value(json_object_get(body, "call"));
+
+		snprintf(call[i], sizeof call[i], "%s", id != NULL ? id : "");
+		json_decref(body);
+	}
+	/* A call's events go where its newest one is, in their own order after it. */
+	for (size_t i = 0; i < n; i++) {
+		if (moved[i])
+			continue;
+		for (size_t j = i; j < n; j++) {
+			if (j != i && (call[i][0] == '\0' || strcmp(call[i], call[j]) != 0))
+				continue;
+			out[k++] = evs[j];
+			moved[j] = true;
+		}
+	}
+	memcpy(evs, out, n * sizeof *evs);
+	free(call);
+	free(out);
+	free(moved);
 }
 
 char *

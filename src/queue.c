@@ -142,6 +142,50 @@ queue_load(struct queue *q, struct store *s, int64_t now, struct err *e)
 	return 0;
 }
 
+/* Dpd, band, score and the no-contact rank of one item at q->now. */
+static void
+item_score(const struct queue *q, struct queue_item *it)
+{
+	struct score_parts p;
+
+	it->dpd = account_dpd(it->due_date, date_of_time(q->now));
+	it->band = bands_index(&q->bands, it->dpd);
+	queue_score_parts(it, &q->weights, q->bands.n, q->now, &p);
+	it->score = p.total;
+	it->blocked = (it->flags & QUEUE_NO_CONTACT_FLAGS) != 0;
+}
+
+int
+queue_refresh_item(struct queue *q, struct store *s, const char *id, struct err *e)
+{
+	struct queue_item *it = NULL;
+	struct account a;
+	int rc;
+
+	for (size_t i = 0; i < q->n && it == NULL; i++)
+		if (strcmp(q->items[i].id, id) == 0)
+			it = &q->items[i];
+	if (it == NULL)
+		return 1;
+	if ((rc = store_account_get(s, id, &a, e)) != 0)
+		return rc;
+	memcpy(it->name, a.name, sizeof it->name);
+	memcpy(it->segment, a.segment, sizeof it->segment);
+	it->product = a.product;
+	it->due_date = a.due_date;
+	it->total = a.total;
+	it->amount_due = a.amount_due;
+	it->last_attempt_at = a.last_attempt_at;
+	it->last_contact_at = a.last_contact_at;
+	it->callback_at = a.callback_at;
+	it->ptp_state = a.ptp_state;
+	it->ptp_due = a.ptp_due;
+	it->risk = a.risk;
+	it->flags = a.flags;
+	item_score(q, it);
+	return 0;
+}
+
 static double
 clamp01(double v)
 {
@@ -315,18 +359,8 @@ queue_refilter(struct queue *q)
 void
 queue_rank(struct queue *q)
 {
-	int32_t today = date_of_time(q->now);
-
-	for (size_t i = 0; i < q->n; i++) {
-		struct queue_item *it = &q->items[i];
-		struct score_parts p;
-
-		it->dpd = account_dpd(it->due_date, today);
-		it->band = bands_index(&q->bands, it->dpd);
-		queue_score_parts(it, &q->weights, q->bands.n, q->now, &p);
-		it->score = p.total;
-		it->blocked = (it->flags & QUEUE_NO_CONTACT_FLAGS) != 0;
-	}
+	for (size_t i = 0; i < q->n; i++)
+		item_score(q, &q->items[i]);
 	queue_refilter(q);
 }
 

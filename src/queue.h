@@ -106,6 +106,11 @@ void queue_weights_default(struct queue_weights *w);
 /* Loads every account of the cache into q (replacing what it held) and ranks it at now. */
 int queue_load(struct queue *q, struct store *s, int64_t now, struct err *e);
 
+/* Rereads one account from the cache into its item and scores it again at q->now, keeping what
+ * the contact policy found; the order is not touched, so call queue_refilter to move it (once,
+ * after refreshing several). 0, 1 when the id is not in the queue or the cache, or -1. */
+int queue_refresh_item(struct queue *q, struct store *s, const char *id, struct err *e);
+
 /* Recomputes dpd, band and score of every item at q->now, then filters and sorts. */
 void queue_rank(struct queue *q);
 

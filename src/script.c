@@ -63,6 +63,14 @@ script_step_find(const struct script *s, const char *id)
 	return -1;
 }
 
+const char *
+script_for_account(const char *profile, int dpd)
+{
+	if (strncmp(profile, "uk-", 3) == 0)
+		return "uk-arrears";
+	return dpd <= 60 ? "us-early" : "us-late-settlement";
+}
+
 int
 script_checkpoint_find(const struct script *s, const char *id)
 {

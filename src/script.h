@@ -86,6 +86,13 @@ int script_load(const char *path, struct script **out, struct err *e);
 /* Finds a shipped script by name ("us-early" or "us-early.conf") or path and loads it. */
 int script_open(const char *name, struct script **out, struct err *e);
 
+/* The shipped script a call on an account starts with: UK profiles get "uk-arrears"; the rest
+ * follow US practice, "us-early" up to 60 days past due and "us-late-settlement" after. */
+const char *script_for_account(const char *profile, int dpd);
+
+/* The script for a call where someone other than the debtor answers: it discloses nothing. */
+#define SCRIPT_WRONG_PARTY "wrong-party"
+
 /* Frees a script and sets *s to NULL; accepts NULL. */
 void script_free(struct script **s);
 

@@ -39,6 +39,8 @@ static const struct option_def options[] = {
 	{ .name = "theme", .type = OPT_STRING, S(theme),
 	  .help = "colour theme: a name from the themes directory or a path" },
 	{ .name = "user", .type = OPT_STRING, S(user), .help = "user name shown and recorded on events" },
+	{ .name = "creditor", .type = OPT_STRING, S(creditor),
+	  .help = "who the agent calls for, named by the call scripts" },
 	{ .name = "role", .type = OPT_ROLE, S(role),
 	  .help = "agent, field, lead, qa, admin or specialist" },
 	{ .name = "profile", .type = OPT_STRING, S(profile),
@@ -91,6 +93,7 @@ settings_default(struct settings *s)
 	memset(s, 0, sizeof *s);
 	snprintf(s->theme, sizeof s->theme, "default");
 	snprintf(s->user, sizeof s->user, "%s", user && *user ? user : "agent");
+	snprintf(s->creditor, sizeof s->creditor, "your creditor");
 	snprintf(s->role, sizeof s->role, "agent");
 	snprintf(s->profile, sizeof s->profile, "us-regf");
 	s->call_start_minute = 8 * 60;

@@ -24,6 +24,7 @@ struct settings {
 	char cache[PATH_MAX];	/* "" = $XDG_DATA_HOME/arrears/cache.db */
 	char theme[64];
 	char user[32];
+	char creditor[64];	/* who the agent calls for: {creditor} in call scripts */
 	char role[16];
 	char profile[16];
 	char timezone[64];	/* the agent's own zone for the clock; "" = TZ */

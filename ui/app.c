@@ -213,7 +213,8 @@ title_draw(struct app *a)
 
 	v->ops->title(v, title, sizeof title);
 	room = cols - text_width(title) - 4;
-	for (pass = 0; pass < 2; pass++) {
+	/* While the view takes every key as text, no binding applies: no hints. */
+	for (pass = v->text_input ? 2 : 0; pass < 2; pass++) {
 		for (act = ACTION_NONE + 1; act < ACTION_COUNT; act++) {
 			enum keyctx c = action_context(act);
 
@@ -457,6 +458,7 @@ loop(struct app *a)
 	};
 	char drain[16], clock_was[sizeof a->clock];
 	wint_t wch;
+	bool busy;
 	int rc;
 
 	while (!a->quit && got_signal == 0) {
@@ -466,8 +468,11 @@ loop(struct app *a)
 			break;
 		if (a->contact == NULL && !a->contact_failed)
 			contact_setup(a);
+		/* Promises that came due since the last run, one account per pass after the
+		 * first paint, so start-up never waits for them and a key waits for one at most. */
+		busy = app_promises_step(a);
 		/* While a sweep runs, only look for keys between its slices. */
-		poll(fds, 2, a->sweeping ? 0 : tick_ms());
+		poll(fds, 2, a->sweeping || busy ? 0 : tick_ms());
 		if (fds[1].revents & POLLIN)
 			while (read(signal_pipe[0], drain, sizeof drain) > 0)
 				continue;
@@ -557,6 +562,7 @@ ui_run(struct store *s, const struct settings *cfg, struct err *e)
 	if (signal_pipe[0] != -1)
 		signals_remove();
 	contactability_free(&a->contact);
+	app_work_free(a);
 	queue_free(&a->queue);
 	free(a);
 	return rc;

@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "casework.h"
 #include "keymap.h"
 #include "model.h"
 #include "queue.h"
@@ -14,7 +15,10 @@
 
 #define APP_STACK_MAX 8
 
+#define APP_SCRIPTS_MAX 8
+
 struct contactability;
+struct script_session;
 struct settings;
 struct store;
 
@@ -38,6 +42,17 @@ struct app {
 	char message[256];		/* one line for the status bar until the next key */
 	bool message_error;
 	char zone[64];			/* the agent's own, for every time shown */
+	struct casework cw;		/* who records casework events; set by app_casework */
+	char device[37];		/* cw.device: this cache's evidence chain */
+	struct script *scripts[APP_SCRIPTS_MAX];	/* owned: shipped scripts, read once each */
+	int nscripts;
+	int64_t contact_point;		/* the account view's selected point, for the script view */
+	struct casework_call *call;	/* the script view's call under way (borrowed): a promise
+					 * recorded in the form joins it */
+	struct script_session *parked;	/* owned: a call left open with Esc, resumed by `w` */
+	char (*due)[ACCOUNT_ID_LEN];	/* owned: accounts whose promises came due at start-up */
+	size_t ndue, due_done;
+	bool due_loaded;
 	char clock[32];			/* as last painted, to repaint only when it changes */
 	bool dirty, quit;
 };
@@ -48,6 +63,28 @@ void app_push(struct app *a, const struct view_ops *ops, const char *arg);
 /* Shows a one-line message (or error) in the status bar until the next key. */
 void app_message(struct app *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The casework identity (device, user, role, promise rules), set up on first use. NULL with e
+ * filled when the device id cannot be read or created. */
+const struct casework *app_casework(struct app *a, struct err *e);
+
+/* A shipped call script by name, loaded the first time it is asked for. Borrowed; NULL with e
+ * filled when it cannot be loaded. */
+const struct script *app_script(struct app *a, const char *name, struct err *e);
+
+/* The account changed in the cache (an event was recorded): its queue item is read again and
+ * the queue re-sorted, so the case moves; the views are told through their changed op. */
+void app_account_changed(struct app *a, const char *id);
+
+/* One step of the start-up evaluation of promises that came due: the candidates in one query
+ * the first time, then one account per call. True while work remains. */
+bool app_promises_step(struct app *a);
+
+/* Frees what app_casework, app_script and the promise evaluation took, and a parked call. */
+void app_work_free(struct app *a);
+
+/* Frees a call session (a parked one too) and clears the pointer; accepts NULL. */
+void script_session_free(struct script_session **s);
 
 /* Draws the status bar and writes the agent's clock into a->clock. */
 void status_draw(struct app *a);

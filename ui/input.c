@@ -45,9 +45,17 @@ void
 input_draw(WINDOW *w, const struct theme *th, int y, int cols, const char *prompt,
 	   const char *text)
 {
-	char line[512];
+	char line[1024];
+	size_t off = strlen(text) > 400 ? strlen(text) - 400 : 0;
 
-	snprintf(line, sizeof line, "%s%s", prompt, text);
+	/* A long text shows its end, where the typing is, behind a '<'. */
+	while (((unsigned char)text[off] & 0xc0) == 0x80)
+		off++;
+	while (text[off] != '\0' && text_width(prompt) + text_width(text + off) + (off > 0) >= cols)
+		do
+			off++;
+		while (((unsigned char)text[off] & 0xc0) == 0x80);
+	snprintf(line, sizeof line, "%s%s%s", prompt, off > 0 ? "<" : "", text + off);
 	wattrset(w, theme_attr(th, ROLE_STATUSBAR));
 	text_put(w, y, 0, cols, line, TEXT_LEFT);
 	if (text_width(line) < cols) {

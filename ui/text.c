@@ -87,6 +87,44 @@ text_put(WINDOW *w, int y, int x, int width, const char *s, enum text_align alig
 	}
 }
 
+int
+text_wrap(WINDOW *w, int y, int x, int width, int rows, const char *s)
+{
+	wchar_t wc[TEXT_MAX];
+	int wd[TEXT_MAX], n, i = 0, line = 0;
+
+	if (width <= 0)
+		return 0;
+	n = decode(s, wc, wd, TEXT_MAX);
+	while (i < n) {
+		int cols = 0, end = i, brk = -1;
+
+		/* The longest run that fits, cut after its last space when there is one. */
+		while (end < n && cols + wd[end] <= width) {
+			if (wc[end] == L' ')
+				brk = end;
+			cols += wd[end++];
+		}
+		if (end < n && brk > i)
+			end = brk + 1;
+		if (end == i)
+			end = i + 1;	/* a character wider than the line */
+		if (w != NULL && line < rows) {
+			int len = end, used = 0;
+
+			while (len > i && wc[len - 1] == L' ')
+				len--;
+			for (int k = i; k < len; k++)
+				used += wd[k];
+			mvwaddnwstr(w, y + line, x, wc + i, len - i);
+			text_blank(w, y + line, x + used, width - used);
+		}
+		line++;
+		i = end;
+	}
+	return line;
+}
+
 void
 text_pop(char *s)
 {

@@ -21,6 +21,10 @@ void text_put(WINDOW *w, int y, int x, int width, const char *s, enum text_align
 /* Fills width columns at y, x with spaces in the current attributes. */
 void text_blank(WINDOW *w, int y, int x, int width);
 
+/* Draws s word-wrapped to width columns from y, x, at most rows lines (none when w is NULL).
+ * Returns the lines the whole text takes. */
+int text_wrap(WINDOW *w, int y, int x, int width, int rows, const char *s);
+
 /* Removes the last character (not byte) of the multibyte string s. */
 void text_pop(char *s);
 

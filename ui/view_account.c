@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "casework.h"
 #include "clock.h"
 #include "contactability.h"
 #include "input.h"
@@ -17,6 +18,16 @@
 #include "when.h"
 
 #define LABEL_W 13
+
+/* What a typed line is for; the prompt and what Enter does come from the table below. */
+enum ask {
+	ASK_OVERRIDE,
+	ASK_NOTE,
+	ASK_CALLBACK,
+	ASK_DISPUTE,
+	ASK_CEASE,
+	ASK_VULNERABLE
+};
 
 struct account_view {
 	struct account acct;
@@ -31,7 +42,8 @@ struct account_view {
 	bool blocked;		/* the last contact asked for was blocked: a lead may override */
 	int64_t blocked_point;
 	enum policy_channel blocked_channel;
-	char reason[200];	/* the override reason being typed (v->text_input) */
+	enum ask ask;		/* what the bottom line is asking for (v->text_input) */
+	char typed[NOTE_MAX_CHARS * 4 + 1];	/* the answer being typed: a whole note fits */
 };
 
 /* Page lines are numbered from the top of the page; only those in view are drawn. */
@@ -284,6 +296,29 @@ contacts_draw(struct page *p, struct account_view *av, const struct app *a, int6
 	}
 }
 
+/* The question on the bottom line while a line is typed. */
+static const char *
+ask_prompt(const struct account_view *av)
+{
+	switch (av->ask) {
+	case ASK_OVERRIDE:
+		return "Override reason (Enter records, Esc cancels): ";
+	case ASK_NOTE:
+		return "Note (Enter records, Esc cancels): ";
+	case ASK_CALLBACK:
+		return "Callback at (YYYY-MM-DD HH:MM in your zone, or +2h): ";
+	case ASK_DISPUTE:
+		return av->acct.flags & AFLAG_DISPUTE ? "Resolve the dispute: how was it resolved? "
+						       : "Open a dispute: what does the debtor dispute? ";
+	case ASK_CEASE:
+		return "Cease communication requested: reason (optional; Enter records): ";
+	case ASK_VULNERABLE:
+		return av->acct.flags & AFLAG_VULNERABLE ? "Clear the vulnerable flag: why? "
+							  : "Mark as vulnerable: why? ";
+	}
+	return "";
+}
+
 static void
 account_view_draw(struct view *v, WINDOW *w)
 {
@@ -329,15 +364,16 @@ account_view_draw(struct view *v, WINDOW *w)
 	contacts_draw(&p, av, v->app, now);
 	av->lines = p.line + 1;
 	if (v->text_input) {
-		/* A refused reason says why on the same line, which stays open for another. */
-		snprintf(prompt, sizeof prompt, "%s%sOverride reason (Enter records, Esc cancels): ",
-			 av->notice[0] ? av->notice : "", av->notice[0] ? ". " : "");
-		input_draw(w, &v->app->theme, v->rows - 1, v->cols, prompt, av->reason);
+		/* A refused answer says why on the same line, which stays open for another. */
+		snprintf(prompt, sizeof prompt, "%s%s%s", av->notice[0] ? av->notice : "",
+			 av->notice[0] ? ". " : "", ask_prompt(av));
+		input_draw(w, &v->app->theme, v->rows - 1, v->cols, prompt, av->typed);
 	} else {
 		wattrset(w, theme_attr(&v->app->theme, av->notice[0] ? av->notice_role : ROLE_HELP));
 		text_put(w, v->rows - 1, 0, v->cols,
 			 av->notice[0] ? av->notice
-				       : " d dial  x text  m email  j/k or 1-9 select a contact point",
+				       : " w work (call with a script)  p promise  N note  c callback  "
+					 "D dispute  C cease  V vulnerable  d/x/m contact  1-9 select",
 			 TEXT_LEFT);
 	}
 }
@@ -453,26 +489,99 @@ contact_start(struct view *v, int64_t point_id, enum policy_channel ch, const ch
 	return REACT_REDRAW;
 }
 
-/* Typing an override reason: Enter asks the policy to record it (a blank reason is refused
- * and the line stays open), Esc gives up. */
-static unsigned
-override_key(struct view *v, int key)
+/* Records what was typed for av->ask as an event; 0, or -1 with e filled (the line stays). */
+static int
+ask_record(struct view *v, struct err *e)
 {
 	struct account_view *av = v->priv;
+	const struct casework *cw = app_casework(v->app, e);
+	const char *id = av->acct.id;
+	int64_t now = clock_now(), at;
 
-	switch (input_key(av->reason, sizeof av->reason, key)) {
+	if (cw == NULL)
+		return -1;
+	switch (av->ask) {
+	case ASK_NOTE:
+		return casework_note_add(cw, id, av->typed, now, e);
+	case ASK_CALLBACK:
+		if (tz_parse_when(v->app->zone, av->typed, now, &at, e) != 0)
+			return -1;
+		return casework_callback_schedule(cw, id, at, now, e);
+	case ASK_DISPUTE:
+		return casework_dispute_set(cw, id, !(av->acct.flags & AFLAG_DISPUTE), av->typed, now,
+					    e);
+	case ASK_CEASE:
+		return casework_cease_request(cw, id, av->typed, now, e);
+	case ASK_VULNERABLE:
+		return casework_vulnerable_set(cw, id, !(av->acct.flags & AFLAG_VULNERABLE),
+					       av->typed, now, e);
+	case ASK_OVERRIDE:
+		break;
+	}
+	return err_set(e, "nothing to record");
+}
+
+/* The account as the cache has it now, after an event changed it. */
+static void
+reread(struct view *v)
+{
+	struct account_view *av = v->priv;
+	struct err e;
+
+	if (store_account_get(v->app->store, av->acct.id, &av->acct, &e) == -1)
+		notice(av, ROLE_ERROR, "%s", e.msg);
+	evaluate(v);
+}
+
+/* Typing a line: Enter records it (an override goes through the policy); a refused line
+ * says why and stays open for another try, Esc gives up. */
+static unsigned
+ask_key(struct view *v, int key)
+{
+	struct account_view *av = v->priv;
+	struct err e;
+
+	switch (input_key(av->typed, sizeof av->typed, key)) {
 	case INPUT_DONE:
-		contact_start(v, av->blocked_point, av->blocked_channel, av->reason);
-		v->text_input = av->notice_role == ROLE_ERROR;
+		if (av->ask == ASK_OVERRIDE) {
+			contact_start(v, av->blocked_point, av->blocked_channel, av->typed);
+			v->text_input = av->notice_role == ROLE_ERROR;
+			break;
+		}
+		if (ask_record(v, &e) != 0) {
+			notice(av, ROLE_ERROR, "%s", e.msg);
+			break;
+		}
+		v->text_input = false;
+		notice(av, ROLE_POLICY_OK, "Recorded");
+		reread(v);
+		app_account_changed(v->app, av->acct.id);
 		break;
 	case INPUT_CANCEL:
 		v->text_input = false;
-		notice(av, ROLE_HELP, "Override cancelled: nothing recorded");
+		notice(av, ROLE_HELP, "Cancelled: nothing recorded");
 		break;
 	case INPUT_EDITED:
+		/* A note says at once when it grows past the limit. */
+		av->notice[0] = '\0';
+		if (av->ask == ASK_NOTE && av->typed[0] != '\0' &&
+		    casework_note_check(av->typed, &e) != 0)
+			notice(av, ROLE_ERROR, "%s", e.msg);
+		break;
 	case INPUT_IGNORED:
 		break;
 	}
+	return REACT_REDRAW;
+}
+
+static unsigned
+ask_begin(struct view *v, enum ask ask)
+{
+	struct account_view *av = v->priv;
+
+	av->ask = ask;
+	av->typed[0] = '\0';
+	v->text_input = true;
 	return REACT_REDRAW;
 }
 
@@ -498,7 +607,7 @@ account_view_handle(struct view *v, enum action act, int key)
 	int64_t point = av->ac.npoints > 0 ? av->ac.points[av->sel].point.id : 0;
 
 	if (v->text_input)
-		return override_key(v, key);
+		return ask_key(v, key);
 	av->notice[0] = '\0';
 	switch (act) {
 	case ACTION_TIMELINE:
@@ -522,11 +631,34 @@ account_view_handle(struct view *v, enum action act, int key)
 			notice(av, ROLE_ERROR, "Nothing to override: d, x or m first");
 		else if (contactability_role(v->app->cfg->role) != POLICY_LEAD)
 			notice(av, ROLE_ERROR, "Only a lead may override a policy block");
-		else {
-			av->reason[0] = '\0';
-			v->text_input = true;
-		}
+		else
+			return ask_begin(v, ASK_OVERRIDE);
 		return REACT_REDRAW;
+	case ACTION_WORK:
+		if (av->ac.npoints == 0) {
+			notice(av, ROLE_ERROR, "%s", av->ac_error[0] ? av->ac_error : "no contact point");
+			return REACT_REDRAW;
+		}
+		v->app->contact_point = point;
+		app_push(v->app, &view_script_ops, av->acct.id);
+		return REACT_REDRAW;
+	case ACTION_PROMISE:
+		app_push(v->app, &view_ptp_ops, av->acct.id);
+		return REACT_REDRAW;
+	case ACTION_NOTE:
+		return ask_begin(v, ASK_NOTE);
+	case ACTION_CALLBACK:
+		return ask_begin(v, ASK_CALLBACK);
+	case ACTION_DISPUTE:
+		return ask_begin(v, ASK_DISPUTE);
+	case ACTION_CEASE:
+		if (av->acct.flags & AFLAG_CEASE) {
+			notice(av, ROLE_ERROR, "Cease communication is recorded already");
+			return REACT_REDRAW;
+		}
+		return ask_begin(v, ASK_CEASE);
+	case ACTION_VULNERABLE:
+		return ask_begin(v, ASK_VULNERABLE);
 	case ACTION_NONE:
 		if (key >= '1' && key <= '9' && key - '1' < av->ac.npoints) {
 			av->sel = key - '1';
@@ -538,6 +670,13 @@ account_view_handle(struct view *v, enum action act, int key)
 		break;
 	}
 	return view_page_scroll(act, av->lines, v->rows - 1, &av->scroll);
+}
+
+/* Back from a call or the form: the account and its contact points as they are now. */
+static void
+account_view_focus(struct view *v)
+{
+	reread(v);
 }
 
 static void
@@ -553,6 +692,7 @@ const struct view_ops view_account_ops = {
 	.ctx = KEYCTX_ACCOUNT,
 	.private_size = sizeof(struct account_view),
 	.open = account_view_open,
+	.focus = account_view_focus,
 	.draw = account_view_draw,
 	.handle = account_view_handle,
 	.title = account_view_title,

@@ -38,6 +38,7 @@ timeline_view_open(struct view *v, const char *id, struct err *e)
 	snprintf(tv->id, sizeof tv->id, "%s", id);
 	if (store_events_get(v->app->store, id, &tv->events, &tv->n, e) == -1)
 		return -1;
+	events_group_calls(tv->events, tv->n);
 	timeline_view_resize(v);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "bands.h"
 #include "clock.h"
 #include "money.h"
+#include "tz.h"
 #include "testutil.h"
 
 START_TEST(rfc3339_round_trip)
@@ -78,6 +79,35 @@ START_TEST(money_parses_and_formats)
 }
 END_TEST
 
+/* Times the agent types: a local wall-clock time in a zone, a delay, and what is refused. */
+START_TEST(typed_times)
+{
+	struct err e = { "" };
+	int64_t now, t;
+
+	ck_assert_int_eq(time_parse_rfc3339("2026-03-10T15:00:00Z", &now, &e), 0);
+	ck_assert_int_eq(tz_parse_when("America/New_York", "2026-03-10 13:30", now, &t, &e), 0);
+	ck_assert_int_eq(t, now + 150 * 60);	/* 17:30Z: EDT is UTC-4 */
+	ck_assert_int_eq(tz_parse_when("America/New_York", "2026-01-10 13:30", now, &t, &e), 0);
+	ck_assert_int_eq(t % 86400, 18 * 3600 + 30 * 60);	/* EST: UTC-5 */
+	ck_assert_int_eq(tz_parse_when("", "2026-03-11 09:00", now, &t, &e), 0);
+	ck_assert_int_eq(t, now + 18 * 3600);
+	ck_assert_int_eq(tz_parse_when("UTC", "+2h", now, &t, &e), 0);
+	ck_assert_int_eq(t, now + 7200);
+	ck_assert_int_eq(tz_parse_when("UTC", "+30m", now, &t, &e), 0);
+	ck_assert_int_eq(t, now + 1800);
+	ck_assert_int_eq(tz_parse_when("UTC", "+1d", now, &t, &e), 0);
+	ck_assert_int_eq(t, now + 86400);
+	/* 02:30 does not exist in New York on the morning the clocks go forward */
+	ck_assert_int_eq(tz_parse_when("America/New_York", "2026-03-08 02:30", now, &t, &e), -1);
+	ck_assert_int_eq(tz_parse_when("UTC", "+2x", now, &t, &e), -1);
+	ck_assert_int_eq(tz_parse_when("UTC", "+0h", now, &t, &e), -1);
+	ck_assert_int_eq(tz_parse_when("UTC", "2026-03-10 25:00", now, &t, &e), -1);
+	ck_assert_int_eq(tz_parse_when("UTC", "2026-02-30 10:00", now, &t, &e), -1);
+	ck_assert_int_eq(tz_parse_when("UTC", "tomorrow", now, &t, &e), -1);
+}
+END_TEST
+
 START_TEST(bands_edges)
 {
 	struct bands b;
@@ -109,6 +139,7 @@ main(void)
 	tcase_add_test(tc, rfc3339_rejects);
 	tcase_add_test(tc, civil_dates);
 	tcase_add_test(tc, money_parses_and_formats);
+	tcase_add_test(tc, typed_times);
 	tcase_add_test(tc, bands_edges);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

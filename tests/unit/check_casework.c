@@ -287,16 +287,27 @@ START_TEST(test_broken_promise_up)
 	struct account a;
 	struct ptp_plan p;
 	int64_t later = now + 5 * 86400;	/* due + 4: past the 3 grace days */
-	size_t before;
+	size_t before, ndue;
+	char (*due)[ACCOUNT_ID_LEN];
+	bool found = false;
 
 	plain_account(3, id);
 	a = account(id);
 	p = plan_of("20", date_format(today + 1, date, sizeof date), "", NULL, false, &a);
 	ck_assert_int_eq(casework_ptp_record(&cw, id, &p, NULL, now, NULL, &e), 0);
 	ck_assert_int_eq(account(id).ptp_state, PTP_PENDING);
-	/* the grace day itself: still pending */
+	/* the grace day itself: still pending, and not a candidate for evaluation yet */
+	ck_assert_int_eq(casework_promises_due(store, now + 4 * 86400, 3, &due, &ndue, &e), 0);
+	for (size_t i = 0; i < ndue; i++)
+		ck_assert_str_ne(due[i], id);
+	free(due);
 	ck_assert_int_eq(casework_promises_evaluate(&cw, id, now + 4 * 86400, &e), 0);
 	ck_assert_int_eq(account(id).ptp_state, PTP_PENDING);
+	ck_assert_int_eq(casework_promises_due(store, later, 3, &due, &ndue, &e), 0);
+	for (size_t i = 0; i < ndue && !found; i++)
+		found = strcmp(due[i], id) == 0;
+	free(due);
+	ck_assert_msg(found, "the promise past its grace is not a candidate");
 	before = rank(id, later);
 	ck_assert_int_eq(casework_promises_evaluate(&cw, id, later, &e), 0);
 	ck_assert_int_eq(account(id).ptp_state, PTP_BROKEN);

@@ -1,8 +1,12 @@
 /* Units: the priority score (worked out by hand), ranking, filters, search, explanation. */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "clock.h"
+#include "demo.h"
 #include "queue.h"
+#include "store.h"
 #include "testutil.h"
 
 /* 2026-03-10T12:00:00Z */
@@ -143,6 +147,52 @@ START_TEST(worked_case_moves_down)
 }
 END_TEST
 
+/* One account changed in the cache: its item is read again and rescored, the others are left
+ * alone, and it moves once the queue is re-sorted. */
+START_TEST(refresh_one_item)
+{
+	struct demo_params p = { .accounts = 40, .seed = 5, .assignee = "agent" };
+	struct demo_summary sum;
+	struct err e = { "" };
+	struct store *s;
+	struct queue q;
+	char dir[1024], path[1100], sql[256], id[ACCOUNT_ID_LEN];
+	size_t i, at = 0;
+	double score;
+	int64_t now;
+
+	tmpdir_make(dir, sizeof dir);
+	snprintf(path, sizeof path, "%s/cache.db", dir);
+	ck_assert_msg(store_open(path, STORE_CREATE, &s, NULL, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(date_parse("2026-03-10", &p.as_of, &e), 0);
+	ck_assert_msg(demo_generate(s, &p, &sum, &e) == 0, "%s", e.msg);
+	now = (int64_t)p.as_of * 86400 + 15 * 3600;
+	queue_init(&q);
+	ck_assert_msg(queue_load(&q, s, now, &e) == 0, "%s", e.msg);
+	/* The top case is brought up to date and worked now: only its balance still counts. */
+	snprintf(id, sizeof id, "%s", q.items[q.order[0]].id);
+	score = q.items[q.order[0]].score;
+	snprintf(sql, sizeof sql, "UPDATE accounts SET last_attempt_at = %lld, callback_at = 0, "
+		 "ptp_state = 0, risk = 0, due_date = %d WHERE ext_id = '%s'", (long long)now,
+		 (int)p.as_of, id);
+	ck_assert_int_eq(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+
+	ck_assert_int_eq(queue_refresh_item(&q, s, "NO-SUCH", &e), 1);
+	ck_assert_msg(queue_refresh_item(&q, s, id, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(q.items[q.order[0]].id, id);	/* not moved until re-sorted */
+	ck_assert_int_eq(q.items[q.order[0]].last_attempt_at, now);
+	ck_assert(q.items[q.order[0]].score < score);
+	queue_refilter(&q);
+	for (i = 0; i < q.nvisible; i++)
+		if (strcmp(q.items[q.order[i]].id, id) == 0)
+			at = i;
+	ck_assert_uint_gt(at, 0);
+	queue_free(&q);
+	store_close(&s);
+	tmpdir_remove(dir);
+}
+END_TEST
+
 START_TEST(no_contact_cases_rank_last)
 {
 	struct queue_item items[] = {
@@ -206,6 +256,7 @@ main(void)
 	tcase_add_test(tc, callback_not_yet_due_counts_nothing);
 	tcase_add_test(tc, ranks_and_explains);
 	tcase_add_test(tc, worked_case_moves_down);
+	tcase_add_test(tc, refresh_one_item);
 	tcase_add_test(tc, no_contact_cases_rank_last);
 	tcase_add_test(tc, next_action_order);
 	suite_add_tcase(s, tc);
