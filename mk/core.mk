@@ -21,7 +21,8 @@ nodist_src_libarrears_a_SOURCES = src/migrations.inc
 BUILT_SOURCES += src/migrations.inc
 CLEANFILES += src/migrations.inc
 
-MIGRATIONS = data/migrations/001_init.sql data/migrations/002_casework.sql
+MIGRATIONS = data/migrations/001_init.sql data/migrations/002_casework.sql \
+	data/migrations/003_sync.sql
 EXTRA_DIST += $(MIGRATIONS) scripts/embed-sql.sh
 nobase_dist_pkgdata_DATA += $(MIGRATIONS)
 

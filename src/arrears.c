@@ -30,6 +30,9 @@ usage(FILE *f)
 		"  policy eval [--profile NAME]                  decide contacts read as JSON on stdin\n"
 		"  policy profiles                               list the contact-policy profiles\n"
 		"  audit verify|export --account ID --format F   check the evidence chains, export evidence\n"
+		"  login [--server URL] --user NAME              log in to arrearsd (password on stdin)\n"
+		"  sync                                          pull the book's changes, push evidence\n"
+		"  logout                                        revoke the token and forget it\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"
@@ -159,6 +162,12 @@ main(int argc, char **argv)
 		return cmd_policy(argc, argv, &g);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc, argv, &g);
+	if (strcmp(cmd, "login") == 0)
+		return cmd_login(argc, argv, &g);
+	if (strcmp(cmd, "sync") == 0)
+		return cmd_sync(argc, argv, &g);
+	if (strcmp(cmd, "logout") == 0)
+		return cmd_logout(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)
 		return dump_config(&g);
 	if (strcmp(cmd, "version") == 0) {

@@ -28,6 +28,9 @@ struct settings {
 	char role[16];
 	char profile[16];
 	char timezone[64];	/* the agent's own zone for the clock; "" = TZ */
+	char server[256];	/* arrearsd base URL for `arrears login`; "" = none */
+	char ca_file[PATH_MAX];	/* CA bundle that verifies the server; "" = the system's */
+	char pinned_public_key[512];	/* CURLOPT_PINNEDPUBLICKEY form; "" = no pin */
 	int call_start_minute, call_end_minute;	/* default calling hours, local */
 	int ptp_grace_days;
 	int ptp_max_days;

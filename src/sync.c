@@ -1,0 +1,934 @@
+/* sync.c - the sync client: requests over libcurl (easy interface, one at a time), retried
+ * with backoff; the pulled changes applied to the cache one page per transaction; this
+ * device's events pushed from the outbox in seq order. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "contactability.h"
+#include "store.h"
+#include "sync.h"
+#include "wire.h"
+
+#define PAGE_LIMIT 1000
+#define PUSH_BATCH 200
+#define MAX_ANSWER (64L * 1024 * 1024)
+#define BACKOFF_BASE_MS 500
+#define BACKOFF_CAP_MS 30000
+#define JSON_DEPTH 32
+
+/* Flags a client may only make stricter: a local cease or dispute stays until the server
+ * has seen the event that set it and sends the flag itself. */
+#define SAFETY_FLAGS (AFLAG_DISPUTE | AFLAG_CEASE | AFLAG_ATTORNEY | AFLAG_VULNERABLE)
+
+struct answer {
+	char *data;
+	size_t len;
+	int too_big;
+};
+
+/* One exchange with the server; status 0 means no answer came. */
+struct reply {
+	long status;
+	long retry_after;
+	json_t *body;		/* owned; NULL when not JSON */
+};
+
+void
+sync_conf_default(struct sync_conf *c)
+{
+	memset(c, 0, sizeof *c);
+	c->max_attempts = 4;
+	c->connect_timeout_s = 10;
+	c->timeout_s = 60;
+}
+
+int64_t
+sync_backoff_ms(int attempt, long retry_after_s, uint32_t jitter)
+{
+	int64_t ms;
+
+	if (retry_after_s > 0) {
+		if (retry_after_s > BACKOFF_CAP_MS / 1000)
+			return -1;
+		ms = (int64_t)retry_after_s * 1000;
+	} else {
+		ms = BACKOFF_BASE_MS;
+		for (int i = 1; i < attempt && ms < BACKOFF_CAP_MS; i++)
+			ms *= 2;
+		if (ms > BACKOFF_CAP_MS)
+			ms = BACKOFF_CAP_MS;
+	}
+	return ms + (int64_t)(jitter % (uint32_t)(ms / 4 + 1));
+}
+
+int
+sync_token_path(const char *cache, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s.token", cache);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static size_t
+answer_write(char *ptr, size_t size, size_t nmemb, void *ctx)
+{
+	struct answer *a = ctx;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (a->len + n > (size_t)MAX_ANSWER) {
+		a->too_big = 1;
+		return 0;
+	}
+	if ((p = realloc(a->data, a->len + n + 1)) == NULL)
+		return 0;
+	memcpy(p + a->len, ptr, n);
+	a->data = p;
+	a->len += n;
+	a->data[a->len] = '\0';
+	return n;
+}
+
+/* Failures no retry can mend: the server is not the one the configuration trusts. */
+static int
+trust_failure(CURLcode cc)
+{
+	return cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH ||
+	       cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM ||
+	       cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_URL_MALFORMAT;
+}
+
+/* One attempt: method and path at base, with an optional JSON body. 0 when an answer came
+ * (any status), -1 when none did, -2 when none can (a certificate not trusted, a bad URL);
+ * e says why. */
+static int
+http_once(const struct sync_conf *c, const char *base, const char *method, const char *path,
+	  const char *token, const char *body, struct reply *r, struct err *e)
+{
+	CURL *h;
+	struct curl_slist *hdrs = NULL;
+	struct answer a = { 0 };
+	char url[2048], auth[256] = "", errbuf[CURL_ERROR_SIZE] = "";
+	curl_off_t retry_after = 0;
+	CURLcode cc;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
+		return err_set(e, "server URL too long");
+	if ((h = curl_easy_init()) == NULL)
+		return err_set(e, "libcurl failed to initialise");
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (body != NULL)
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	if (token != NULL) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		hdrs = curl_slist_append(hdrs, auth);
+	}
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (c->ca_file != NULL && c->ca_file[0] != '\0')
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	if (c->pinned_public_key != NULL && c->pinned_public_key[0] != '\0')
+		curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pinned_public_key);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, answer_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	cc = curl_easy_perform(h);
+	if (cc != CURLE_OK) {
+		if (a.too_big)
+			err_set(e, "%s %s: the answer is over %ld bytes", method, path, MAX_ANSWER);
+		else
+			err_set(e, "%s: %s", base, errbuf[0] ? errbuf : curl_easy_strerror(cc));
+		if (trust_failure(cc))
+			rc = -2;
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
+	r->retry_after = (long)retry_after;
+	if (a.len > 0)
+		r->body = wire_parse(a.data, a.len, JSON_DEPTH, NULL);
+	rc = 0;
+out:
+	free(a.data);
+	curl_slist_free_all(hdrs);
+	sodium_memzero(auth, sizeof auth);
+	curl_easy_cleanup(h);
+	return rc;
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* The message of an error answer, or its status. */
+static int
+answer_error(const struct reply *r, const char *what, struct err *e)
+{
+	char code[40], msg[200];
+
+	if (r->body != NULL && wire_error_decode(r->body, code, sizeof code, msg, sizeof msg, NULL) == 0)
+		return err_set(e, "%s: %ld %s: %s", what, r->status, code, msg);
+	return err_set(e, "%s: status %ld", what, r->status);
+}
+
+/* A request retried on no answer, 429 and 503 (every request of v1 is safe to repeat: pushes
+ * are idempotent by event id). Returns SYNC_OK with the answer in r (whatever its status),
+ * SYNC_UNREACHABLE when the attempts ran out, SYNC_FAILED when the server is not trusted. */
+static int
+request(const struct sync_conf *c, const char *base, const char *method, const char *path,
+	const char *token, const char *body, struct reply *r, struct err *e)
+{
+	for (int attempt = 1;; attempt++) {
+		int64_t wait;
+		int got = http_once(c, base, method, path, token, body, r, e);
+
+		if (got == -2)
+			return SYNC_FAILED;
+		if (got == 0 && r->status != 429 && r->status != 503)
+			return SYNC_OK;
+		if (got == 0)
+			answer_error(r, path, e);
+		wait = sync_backoff_ms(attempt, got == 0 ? r->retry_after : 0, randombytes_random());
+		json_decref(r->body);
+		r->body = NULL;
+		if (attempt >= c->max_attempts || wait < 0)
+			return SYNC_UNREACHABLE;
+		sleep_ms(wait);
+	}
+}
+
+static int
+token_read(const char *cache, char *buf, size_t len, struct err *e)
+{
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	if (sync_token_path(cache, path, sizeof path) != 0)
+		return err_set(e, "cache path too long");
+	if ((f = fopen(path, "r")) == NULL)
+		return err_set(e, "not logged in (no %s): run arrears login", path);
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0')
+		return err_set(e, "not logged in (%s is empty): run arrears login", path);
+	return 0;
+}
+
+/* Writes the token beside the cache: created 0600 under a temporary name, then renamed, so a
+ * reader never sees half a token. */
+static int
+token_write(const char *cache, const char *token, struct err *e)
+{
+	char path[4096], tmp[4200];
+	size_t n = strlen(token);
+	int fd, ok;
+
+	if (sync_token_path(cache, path, sizeof path) != 0)
+		return err_set(e, "cache path too long");
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return err_set(e, "%s: %s", tmp, strerror(errno));
+	ok = fchmod(fd, 0600) == 0 && write(fd, token, n) == (ssize_t)n &&
+	     write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+	if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* The server a command talks to: the configured one, else the one saved at login. */
+static int
+server_of(struct store *s, const struct sync_conf *c, char *buf, size_t len, struct err *e)
+{
+	int rc;
+
+	if (c->server != NULL && c->server[0] != '\0') {
+		snprintf(buf, len, "%s", c->server);
+		return 0;
+	}
+	if ((rc = store_state_get(s, "server", buf, len, e)) == 1)
+		return err_set(e, "no server: run arrears login --server URL");
+	return rc;
+}
+
+int
+sync_login(struct store *s, const struct sync_conf *c, const char *user, const char *password,
+	   struct err *e)
+{
+	char base[1024], device[40];
+	struct reply r = { 0 };
+	json_t *req;
+	char *text = NULL;
+	const char *token;
+	int rc;
+
+	if (c->server == NULL || strncmp(c->server, "https://", 8) != 0)
+		return err_set(e, "the server must be an https:// URL"), SYNC_FAILED;
+	snprintf(base, sizeof base, "%s", c->server);
+	while (base[0] != '\0' && base[strlen(base) - 1] == '/')
+		base[strlen(base) - 1] = '\0';
+	if (contactability_device_id(s, device, e) != 0)
+		return SYNC_FAILED;
+	if ((req = json_pack("{s:s, s:s, s:s}", "user", user, "password", password, "device",
+			     device)) == NULL)
+		return err_set(e, "user or password is not UTF-8"), SYNC_FAILED;
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (text == NULL)
+		return err_set(e, "out of memory"), SYNC_FAILED;
+	rc = request(c, base, "POST", "/v1/session", NULL, text, &r, e);
+	sodium_memzero(text, strlen(text));
+	free(text);
+	if (rc != SYNC_OK)
+		goto out;
+	if (r.status == 401) {
+		rc = SYNC_LOGIN_NEEDED;
+		answer_error(&r, "login", e);
+		goto out;
+	}
+	rc = SYNC_FAILED;
+	if (r.status != 200) {
+		answer_error(&r, "login", e);
+		goto out;
+	}
+	if ((token = json_string_value(json_object_get(r.body, "token"))) == NULL ||
+	    strlen(token) > 200) {
+		err_set(e, "login: the answer has no token");
+		goto out;
+	}
+	if (token_write(store_path(s), token, e) != 0 || store_state_set(s, "server", base, e) != 0 ||
+	    store_state_set(s, "user", user, e) != 0)
+		goto out;
+	rc = SYNC_OK;
+out:
+	json_decref(r.body);
+	return rc;
+}
+
+/* Prepared statements of one pull, finalized together. */
+struct pull {
+	struct store *s;
+	sqlite3 *db;
+	sqlite3_stmt *find, *ins_party, *upd_party, *ins_account, *upd_account, *del_contacts,
+		*ins_contact, *put_balance, *put_assign, *del_account, *del_party;
+	int64_t now;
+};
+
+static void
+pull_finish(struct pull *p)
+{
+	sqlite3_stmt **all[] = { &p->find, &p->ins_party, &p->upd_party, &p->ins_account,
+				 &p->upd_account, &p->del_contacts, &p->ins_contact, &p->put_balance,
+				 &p->put_assign, &p->del_account, &p->del_party };
+
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+static int
+prep(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct err *e)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return err_set(e, "%s", sqlite3_errmsg(db));
+	return 0;
+}
+
+static int
+pull_prepare(struct pull *p, struct err *e)
+{
+	sqlite3 *db = p->db;
+
+	if (prep(db, "SELECT id, party_id, flags FROM accounts WHERE ext_id = ?", &p->find, e) ||
+	    prep(db, "INSERT INTO parties(name, zones) VALUES(?, ?)", &p->ins_party, e) ||
+	    prep(db, "UPDATE parties SET name = ?, zones = ? WHERE id = ?", &p->upd_party, e) ||
+	    prep(db, "INSERT INTO accounts(ext_id, party_id, product, currency, region, opened_on, "
+		     "due_date, flags, version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)", &p->ins_account, e) ||
+	    prep(db, "UPDATE accounts SET product = ?, currency = ?, region = ?, due_date = ?, "
+		     "flags = ?, version = ? WHERE id = ?", &p->upd_account, e) ||
+	    prep(db, "DELETE FROM contact_points WHERE party_id = ?", &p->del_contacts, e) ||
+	    prep(db, "INSERT INTO contact_points(party_id, kind, value, zones, consent) "
+		     "VALUES(?, ?, ?, ?, ?)", &p->ins_contact, e) ||
+	    prep(db, "INSERT INTO balances(account_id, principal, fees, past_due, total, amount_due, "
+		     "as_of) VALUES(?1, ?2, 0, ?3, ?2, ?4, ?5) ON CONFLICT(account_id) DO UPDATE SET "
+		     "principal = ?2, fees = 0, past_due = ?3, total = ?2, amount_due = ?4, as_of = ?5",
+		 &p->put_balance, e) ||
+	    prep(db, "INSERT INTO assignments(account_id, assignee, since) VALUES(?1, ?2, ?3) "
+		     "ON CONFLICT(account_id) DO UPDATE SET since = CASE WHEN assignee = ?2 THEN since "
+		     "ELSE ?3 END, assignee = ?2", &p->put_assign, e) ||
+	    prep(db, "DELETE FROM accounts WHERE id = ?", &p->del_account, e) ||
+	    prep(db, "DELETE FROM parties WHERE id = ? AND NOT EXISTS "
+		     "(SELECT 1 FROM accounts WHERE party_id = ?1)", &p->del_party, e))
+		return -1;
+	return 0;
+}
+
+/* Steps a statement that returns no row, and resets it. */
+static int
+run(struct pull *p, sqlite3_stmt *st, struct err *e)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return err_set(e, "%s", sqlite3_errmsg(p->db));
+	return 0;
+}
+
+/* Looks an account up by its book id: 0 found, 1 not in the cache, -1. */
+static int
+pull_find(struct pull *p, const char *id, int64_t *rowid, int64_t *party, unsigned *flags,
+	  struct err *e)
+{
+	int rc;
+
+	sqlite3_bind_text(p->find, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(p->find);
+	if (rc == SQLITE_ROW) {
+		*rowid = sqlite3_column_int64(p->find, 0);
+		*party = sqlite3_column_int64(p->find, 1);
+		*flags = (unsigned)sqlite3_column_int64(p->find, 2);
+	}
+	sqlite3_reset(p->find);
+	sqlite3_clear_bindings(p->find);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return err_set(e, "%s", sqlite3_errmsg(p->db));
+}
+
+static int
+pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
+{
+	const struct account *a = &w->account;
+	int64_t rowid = 0, party = 0;
+	unsigned old_flags = 0;
+	int found;
+
+	if ((found = pull_find(p, a->id, &rowid, &party, &old_flags, e)) < 0)
+		return -1;
+	if (found == 0) {
+		sqlite3_bind_text(p->upd_party, 1, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->upd_party, 2, a->zones, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p->upd_party, 3, party);
+		sqlite3_bind_int(p->upd_account, 1, (int)a->product);
+		sqlite3_bind_text(p->upd_account, 2, a->currency, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->upd_account, 3, a->region, -1, SQLITE_STATIC);
+		sqlite3_bind_int(p->upd_account, 4, a->due_date);
+		sqlite3_bind_int64(p->upd_account, 5, a->flags | (old_flags & SAFETY_FLAGS));
+		sqlite3_bind_int64(p->upd_account, 6, w->version);
+		sqlite3_bind_int64(p->upd_account, 7, rowid);
+		sqlite3_bind_int64(p->del_contacts, 1, party);
+		if (run(p, p->upd_party, e) || run(p, p->upd_account, e) || run(p, p->del_contacts, e))
+			return -1;
+	} else {
+		sqlite3_bind_text(p->ins_party, 1, a->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_party, 2, a->zones, -1, SQLITE_STATIC);
+		if (run(p, p->ins_party, e))
+			return -1;
+		party = sqlite3_last_insert_rowid(p->db);
+		sqlite3_bind_text(p->ins_account, 1, a->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p->ins_account, 2, party);
+		sqlite3_bind_int(p->ins_account, 3, (int)a->product);
+		sqlite3_bind_text(p->ins_account, 4, a->currency, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_account, 5, a->region, -1, SQLITE_STATIC);
+		/* protocol v1 does not carry the opening date; the due date is the closest known */
+		sqlite3_bind_int(p->ins_account, 6, a->due_date);
+		sqlite3_bind_int(p->ins_account, 7, a->due_date);
+		sqlite3_bind_int64(p->ins_account, 8, a->flags);
+		sqlite3_bind_int64(p->ins_account, 9, w->version);
+		if (run(p, p->ins_account, e))
+			return -1;
+		rowid = sqlite3_last_insert_rowid(p->db);
+	}
+	for (size_t i = 0; i < w->ncontacts; i++) {
+		const struct contact_point *cp = &w->contacts[i];
+
+		sqlite3_bind_int64(p->ins_contact, 1, party);
+		sqlite3_bind_int(p->ins_contact, 2, (int)cp->kind);
+		sqlite3_bind_text(p->ins_contact, 3, cp->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p->ins_contact, 4, cp->zones, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(p->ins_contact, 5, cp->consent);
+		if (run(p, p->ins_contact, e))
+			return -1;
+	}
+	sqlite3_bind_int64(p->put_balance, 1, rowid);
+	sqlite3_bind_int64(p->put_balance, 2, a->total);
+	sqlite3_bind_int64(p->put_balance, 3, a->past_due);
+	sqlite3_bind_int64(p->put_balance, 4, a->amount_due);
+	sqlite3_bind_int64(p->put_balance, 5, p->now);
+	sqlite3_bind_int64(p->put_assign, 1, rowid);
+	sqlite3_bind_text(p->put_assign, 2, a->assignee, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(p->put_assign, 3, p->now);
+	return run(p, p->put_balance, e) || run(p, p->put_assign, e) ? -1 : 0;
+}
+
+/* Drops an account that left the user's scope; its evidence stays (events keep the book id). */
+static int
+pull_remove(struct pull *p, const char *id, struct err *e)
+{
+	int64_t rowid, party;
+	unsigned flags;
+	int found;
+
+	if ((found = pull_find(p, id, &rowid, &party, &flags, e)) != 0)
+		return found < 0 ? -1 : 0;
+	sqlite3_bind_int64(p->del_account, 1, rowid);
+	sqlite3_bind_int64(p->del_party, 1, party);
+	return run(p, p->del_account, e) || run(p, p->del_party, e) ? -1 : 0;
+}
+
+/* Applies one page and its cursor in one transaction. */
+static int
+pull_page(struct pull *p, const json_t *page, const char *cursor, struct sync_report *r,
+	  struct err *e)
+{
+	const json_t *changes = json_object_get(page, "changes"), *item;
+	char path[48];
+	size_t i;
+
+	if (!json_is_array(changes))
+		return err_set(e, "changes: the answer has no changes array");
+	if (store_begin(p->s, e) != 0)
+		return -1;
+	json_array_foreach(changes, i, item) {
+		struct wire_change c;
+		int rc;
+
+		snprintf(path, sizeof path, "$.changes[%zu]", i);
+		if (wire_change_decode(item, path, &c, e) != 0)
+			goto fail;
+		if (c.op == WIRE_CHANGE_UPSERT) {
+			rc = pull_upsert(p, &c.acct, e);
+			wire_account_clear(&c.acct);
+			r->upserted++;
+		} else {
+			rc = pull_remove(p, c.account_id, e);
+			r->removed++;
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	if (store_state_set(p->s, "cursor", cursor, e) != 0 || store_commit(p->s, e) != 0)
+		goto fail;
+	r->pages++;
+	return 0;
+fail:
+	store_rollback(p->s);
+	return -1;
+}
+
+/* The cursor is of another epoch: the book goes, the evidence and the outbox stay. */
+static int
+pull_reset(struct store *s, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+
+	if (store_begin(s, e) != 0)
+		return -1;
+	if (sqlite3_exec(db, "DELETE FROM accounts; DELETE FROM parties; "
+			     "DELETE FROM sync_state WHERE key = 'cursor'", NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(e, "%s", sqlite3_errmsg(db));
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s, e);
+}
+
+/* Keeps the server's clock minus ours, so evidence can show both times. */
+static void
+clock_offset_note(struct store *s, const json_t *page)
+{
+	const char *t = json_string_value(json_object_get(page, "server_time"));
+	int64_t server;
+	char buf[24];
+
+	if (t != NULL && time_parse_rfc3339(t, &server, NULL) == 0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)(server - clock_now()));
+		store_state_set(s, "clock_offset", buf, NULL);
+	}
+}
+
+static int
+pull_all(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	 struct sync_report *r, struct err *e)
+{
+	struct pull p = { .s = s, .db = store_db(s), .now = clock_now() };
+	struct wire_cursor wc;
+	char cursor[WIRE_CURSOR_LEN] = "", path[96];
+	int rc;
+
+	if (store_state_get(s, "cursor", cursor, sizeof cursor, e) < 0)
+		return SYNC_FAILED;
+	if (wire_cursor_parse(cursor, &wc, e) != 0) {
+		err_prefix(e, "the cache's cursor: ");
+		return SYNC_FAILED;
+	}
+	if (pull_prepare(&p, e) != 0) {
+		pull_finish(&p);
+		return SYNC_FAILED;
+	}
+	for (;;) {
+		struct reply rep;
+		const char *next;
+
+		snprintf(path, sizeof path, "/v1/changes?since=%s&limit=%d", cursor, PAGE_LIMIT);
+		if ((rc = request(c, base, "GET", path, token, NULL, &rep, e)) != SYNC_OK)
+			break;
+		rc = SYNC_FAILED;
+		if (rep.status == 410 && !r->refreshed) {
+			r->refreshed = 1;
+			cursor[0] = '\0';
+			json_decref(rep.body);
+			pull_finish(&p);
+			if (pull_reset(s, e) != 0 || pull_prepare(&p, e) != 0)
+				break;
+			continue;
+		}
+		if (rep.status == 401) {
+			rc = SYNC_LOGIN_NEEDED;
+			answer_error(&rep, "changes", e);
+		} else if (rep.status != 200) {
+			answer_error(&rep, "changes", e);
+		} else if ((next = json_string_value(json_object_get(rep.body, "cursor"))) == NULL ||
+			   wire_cursor_parse(next, &wc, e) != 0) {
+			err_set(e, "changes: the answer has no valid cursor");
+		} else {
+			snprintf(cursor, sizeof cursor, "%s", next);
+			clock_offset_note(s, rep.body);
+			if (pull_page(&p, rep.body, cursor, r, e) == 0)
+				rc = json_is_true(json_object_get(rep.body, "more")) ? -1 : SYNC_OK;
+		}
+		json_decref(rep.body);
+		if (rc != -1)
+			break;
+	}
+	pull_finish(&p);
+	return rc;
+}
+
+/* Queues every event of this device the outbox has not had yet, in the events' own order;
+ * "outbox_seq" in sync_state is the highest seq queued, so an event is queued once. */
+static int
+outbox_fill(struct store *s, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *ins = NULL, *top = NULL;
+	char device[40], hw[24] = "0";
+	int rc;
+
+	if ((rc = store_state_get(s, "device_id", device, sizeof device, e)) != 0)
+		return rc < 0 ? -1 : 0;	/* no device id: this cache has written no events */
+	if (store_state_get(s, "outbox_seq", hw, sizeof hw, e) < 0 || store_begin(s, e) != 0)
+		return -1;
+	rc = -1;
+	if (prep(db, "INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events "
+		     "WHERE device = ?1 AND seq > ?2 ORDER BY seq", &ins, e) ||
+	    prep(db, "SELECT max(seq) FROM events WHERE device = ?1 AND seq > ?2", &top, e))
+		goto out;
+	sqlite3_bind_text(ins, 1, device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, strtoll(hw, NULL, 10));
+	sqlite3_bind_text(top, 1, device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(top, 2, strtoll(hw, NULL, 10));
+	if (sqlite3_step(ins) != SQLITE_DONE || sqlite3_step(top) != SQLITE_ROW) {
+		err_set(e, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (sqlite3_column_type(top, 0) != SQLITE_NULL) {
+		snprintf(hw, sizeof hw, "%lld", (long long)sqlite3_column_int64(top, 0));
+		if (store_state_set(s, "outbox_seq", hw, e) != 0)
+			goto out;
+	}
+	rc = store_commit(s, e);
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(top);
+	if (rc != 0)
+		store_rollback(s);
+	return rc;
+}
+
+/* Loads the next batch of the outbox, oldest link of each chain first. */
+static int
+outbox_batch(struct store *s, struct event **out, size_t *n, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st;
+	struct event *evs;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((evs = calloc(PUSH_BATCH, sizeof *evs)) == NULL)
+		return err_set(e, "out of memory");
+	if (prep(db, "SELECT e.id, e.device, e.seq, e.account_id, e.kind, e.user, e.at, e.body, "
+		     "e.prev_hash, e.hash FROM outbox o JOIN events e ON e.id = o.event_id "
+		     "ORDER BY e.device, e.seq LIMIT ?", &st, e) != 0) {
+		free(evs);
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, PUSH_BATCH);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event *ev = &evs[*n];
+
+		snprintf(ev->id, sizeof ev->id, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(ev->device, sizeof ev->device, "%s", (const char *)sqlite3_column_text(st, 1));
+		ev->seq = sqlite3_column_int64(st, 2);
+		snprintf(ev->account_id, sizeof ev->account_id, "%s",
+			 (const char *)sqlite3_column_text(st, 3));
+		snprintf(ev->kind, sizeof ev->kind, "%s", (const char *)sqlite3_column_text(st, 4));
+		snprintf(ev->user, sizeof ev->user, "%s", (const char *)sqlite3_column_text(st, 5));
+		ev->at = sqlite3_column_int64(st, 6);
+		ev->body = strdup((const char *)sqlite3_column_text(st, 7));
+		snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s",
+			 (const char *)sqlite3_column_text(st, 8));
+		snprintf(ev->hash, sizeof ev->hash, "%s", (const char *)sqlite3_column_text(st, 9));
+		(*n)++;
+		if (ev->body == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		events_free(&evs, *n);
+		*n = 0;
+		return err_set(e, "reading the outbox: %s", sqlite3_errmsg(db));
+	}
+	*out = evs;
+	return 0;
+}
+
+/* Notes a failed attempt on the rows of a batch (best effort: the rows stay either way). */
+static void
+outbox_note_failure(struct store *s, const struct event *evs, size_t n, const char *why)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(s), "UPDATE outbox SET attempts = attempts + 1, "
+					    "last_error = ? WHERE event_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(st, 1, why, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, evs[i].id, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Settles a batch from the server's results in one transaction: answered rows leave the
+ * outbox, rejected ones go to dead_letters with the reason. */
+static int
+outbox_settle(struct store *s, const struct event *evs, size_t n,
+	      const struct wire_event_result *res, size_t nres, struct sync_report *r,
+	      struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *del = NULL, *dead = NULL;
+	int rc = -1;
+
+	if (nres != n)
+		return err_set(e, "push: %zu results for %zu events", nres, n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(res[i].id, evs[i].id) != 0)
+			return err_set(e, "push: result %zu is for another event", i);
+	if (store_begin(s, e) != 0)
+		return -1;
+	if (prep(db, "DELETE FROM outbox WHERE event_id = ?", &del, e) ||
+	    prep(db, "INSERT OR REPLACE INTO dead_letters(event_id, reason, at) VALUES(?, ?, ?)",
+		 &dead, e))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].result == WIRE_REJECTED) {
+			sqlite3_bind_text(dead, 1, evs[i].id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(dead, 2, res[i].reason, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(dead, 3, clock_now());
+			if (sqlite3_step(dead) != SQLITE_DONE) {
+				err_set(e, "%s", sqlite3_errmsg(db));
+				goto out;
+			}
+			sqlite3_reset(dead);
+			r->rejected++;
+		} else if (res[i].result == WIRE_DUPLICATE) {
+			r->duplicates++;
+		} else {
+			r->accepted++;
+		}
+		sqlite3_bind_text(del, 1, evs[i].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			err_set(e, "%s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_reset(del);
+	}
+	rc = store_commit(s, e);
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(dead);
+	if (rc != 0)
+		store_rollback(s);
+	return rc;
+}
+
+static int
+push_all(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	 struct sync_report *r, struct err *e)
+{
+	for (;;) {
+		struct event *evs;
+		struct wire_event_result *res = NULL;
+		struct reply rep = { 0 };
+		size_t n, nres = 0;
+		json_t *batch;
+		char *text;
+		int rc;
+
+		if (outbox_batch(s, &evs, &n, e) != 0)
+			return SYNC_FAILED;
+		if (n == 0) {
+			free(evs);
+			return SYNC_OK;
+		}
+		batch = wire_batch_encode(evs, n, e);
+		text = batch ? json_dumps(batch, JSON_COMPACT) : NULL;
+		json_decref(batch);
+		rc = SYNC_FAILED;
+		if (text == NULL) {
+			err_prefix(e, "push: ");
+		} else if ((rc = request(c, base, "POST", "/v1/events", token, text, &rep, e)) !=
+			   SYNC_OK) {
+			outbox_note_failure(s, evs, n, e->msg);
+		} else if (rep.status == 401) {
+			rc = SYNC_LOGIN_NEEDED;
+			answer_error(&rep, "push", e);
+		} else if (rep.status != 200) {
+			rc = SYNC_FAILED;
+			answer_error(&rep, "push", e);
+			outbox_note_failure(s, evs, n, e->msg);
+		} else if (wire_results_decode(rep.body, &res, &nres, e) != 0 ||
+			   outbox_settle(s, evs, n, res, nres, r, e) != 0) {
+			rc = SYNC_FAILED;
+		} else {
+			rc = -1;	/* settled: next batch */
+		}
+		free(res);
+		free(text);
+		json_decref(rep.body);
+		events_free(&evs, n);
+		if (rc != -1)
+			return rc;
+	}
+}
+
+static int64_t
+outbox_count(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM outbox", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, struct err *e)
+{
+	char base[1024], token[256], now[24];
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	/* queue first: whatever happens to the network, the outbox then holds all that is owed */
+	if (outbox_fill(s, e) != 0)
+		return SYNC_FAILED;
+	r->pending = outbox_count(s);
+	if (server_of(s, c, base, sizeof base, e) != 0 ||
+	    token_read(store_path(s), token, sizeof token, e) != 0)
+		return SYNC_LOGIN_NEEDED;
+	rc = pull_all(s, c, base, token, r, e);
+	if (rc == SYNC_OK)
+		rc = push_all(s, c, base, token, r, e);
+	sodium_memzero(token, sizeof token);
+	r->pending = outbox_count(s);
+	if (rc != SYNC_OK)
+		return rc;
+	if (store_state_set(s, "last_sync", time_format_rfc3339(clock_now(), now, sizeof now), e) != 0)
+		return SYNC_FAILED;
+	if (r->rejected > 0) {
+		err_set(e, "%lld events rejected by the server, kept in dead_letters",
+			(long long)r->rejected);
+		return SYNC_REJECTED;
+	}
+	return SYNC_OK;
+}
+
+int
+sync_logout(struct store *s, const struct sync_conf *c, struct err *e)
+{
+	char base[1024], token[256], path[4096];
+	struct reply rep = { 0 };
+	int rc;
+
+	if (sync_token_path(store_path(s), path, sizeof path) != 0)
+		return err_set(e, "cache path too long"), SYNC_FAILED;
+	if (token_read(store_path(s), token, sizeof token, e) != 0)
+		return SYNC_LOGIN_NEEDED;
+	if (server_of(s, c, base, sizeof base, e) != 0)
+		rc = SYNC_FAILED;
+	else if ((rc = request(c, base, "DELETE", "/v1/session", token, NULL, &rep, e)) == SYNC_OK &&
+		 rep.status != 200 && rep.status != 401) {
+		answer_error(&rep, "logout", e);
+		rc = SYNC_FAILED;
+	}
+	json_decref(rep.body);
+	sodium_memzero(token, sizeof token);
+	/* the local token goes even when the server could not be told: it is the user's intent */
+	if (unlink(path) != 0 && errno != ENOENT)
+		return err_set(e, "%s: %s", path, strerror(errno)), SYNC_FAILED;
+	return rc;
+}
