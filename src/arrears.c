@@ -33,6 +33,7 @@ usage(FILE *f)
 		"  login [--server URL] --user NAME              log in to arrearsd (password on stdin)\n"
 		"  sync                                          pull the book's changes, push evidence\n"
 		"  logout                                        revoke the token and forget it\n"
+		"  report aging [--by F] [--format F]           accounts and money by aging band\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"
@@ -168,6 +169,8 @@ main(int argc, char **argv)
 		return cmd_sync(argc, argv, &g);
 	if (strcmp(cmd, "logout") == 0)
 		return cmd_logout(argc, argv, &g);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)
 		return dump_config(&g);
 	if (strcmp(cmd, "version") == 0) {

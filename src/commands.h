@@ -23,5 +23,6 @@ int cmd_audit(int argc, char **argv, const struct global_opts *g);
 int cmd_login(int argc, char **argv, const struct global_opts *g);
 int cmd_sync(int argc, char **argv, const struct global_opts *g);
 int cmd_logout(int argc, char **argv, const struct global_opts *g);
+int cmd_report(int argc, char **argv, const struct global_opts *g);
 
 #endif

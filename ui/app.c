@@ -501,7 +501,6 @@ static int
 app_start(struct app *a, struct store *s, const struct settings *cfg, struct err *e)
 {
 	const char *name = cfg->theme[0] != '\0' ? cfg->theme : "default";
-	bool mono;
 
 	a->store = s;
 	a->cfg = cfg;
@@ -526,12 +525,12 @@ app_start(struct app *a, struct store *s, const struct settings *cfg, struct err
 	nonl();
 	curs_set(0);
 	set_escdelay(25);
-	mono = theme_no_color() || !has_colors();
+	a->mono = theme_no_color() || !has_colors();
 	/* Without colour the mono theme's attributes carry every role; the built-in ones
 	 * stand in when no mono theme file is installed. */
-	if (mono && theme_load(&a->theme, "mono", e) == -1)
+	if (a->mono && theme_load(&a->theme, "mono", e) == -1)
 		theme_builtin(&a->theme);
-	theme_apply(&a->theme, mono);
+	theme_apply(&a->theme, a->mono);
 	layout(a);
 	return view_push(a, &view_queue_ops, NULL, e);
 }

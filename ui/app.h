@@ -54,6 +54,7 @@ struct app {
 	size_t ndue, due_done;
 	bool due_loaded;
 	char clock[32];			/* as last painted, to repaint only when it changes */
+	bool mono;			/* no colours: charts draw in ASCII */
 	bool dirty, quit;
 };
 

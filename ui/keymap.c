@@ -33,6 +33,7 @@ static const char *const ctx_names[KEYCTX_COUNT] = {
 	[KEYCTX_TIMELINE] = "timeline",
 	[KEYCTX_HELP] = "help",
 	[KEYCTX_SCRIPT] = "script",
+	[KEYCTX_AGING] = "aging",
 };
 
 /* Named keys, as written in actions.def and arrears.conf. The first name of a key is the one

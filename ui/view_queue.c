@@ -172,8 +172,19 @@ static void
 queue_view_focus(struct view *v)
 {
 	struct queue_view *qv = v->priv;
+	const struct queue_filter *f = &v->app->queue.filter;
 
 	collect_segments(v);
+	/* Another view may have set the filter (the aging view's drill-down), so the segment and
+	 * flag cycles go on from what is set. */
+	qv->segment_at = 0;
+	for (int s = 0; s < qv->nsegments; s++)
+		if (strcmp(qv->segments[s], f->segment) == 0)
+			qv->segment_at = s + 1;
+	qv->flag_at = 0;
+	for (int b = 0; b < AFLAG_COUNT_; b++)
+		if (f->flags == 1u << b)
+			qv->flag_at = b + 1;
 	/* Back from a case: follow the last one opened, so `n` reads as walking the list. */
 	select_id(v, v->app->last_opened[0] != '\0' ? v->app->last_opened : qv->sel_id);
 }
@@ -436,6 +447,9 @@ queue_view_handle(struct view *v, enum action act, int key)
 		break;
 	case ACTION_RELOAD:
 		return REACT_RELOAD | REACT_REDRAW;
+	case ACTION_AGING:
+		app_push(v->app, &view_aging_ops, NULL);
+		return REACT_REDRAW;
 	default:
 		return REACT_UNHANDLED;
 	}
