@@ -401,6 +401,25 @@ reject_write(FILE *out, const struct csv_record *rec)
 	return csv_write_record(out, fields, rec->n);
 }
 
+/* Opens im->path, reads its header row into im->rec and maps it onto cols. 0, 1 when the
+ * header has problems (reported through im), or -1 with e filled; *in and *rd are the
+ * caller's to close either way. */
+static int
+import_open(struct importer *im, FILE **in, struct csv_reader **rd, const struct column *cols,
+	    int ncols, struct err *e)
+{
+	struct err ce;
+	int rc;
+
+	if ((*in = fopen(im->path, "rb")) == NULL)
+		return err_set(e, "%s: %s", im->path, strerror(errno));
+	*rd = csv_reader_new(*in, im->path);
+	if ((rc = csv_read(*rd, im->rec, &ce)) <= 0)
+		return rc == 0 ? err_set(e, "%s: empty file: a header row is needed", im->path)
+			       : err_set(e, "%s", ce.msg);
+	return header_map(im, cols, ncols) != 0 ? 1 : 0;
+}
+
 int
 import_accounts(struct server_store *st, const char *path, const char *rejects,
 		struct import_report *r, import_problem_fn fn, void *ctx, struct err *e)
@@ -415,20 +434,9 @@ import_accounts(struct server_store *st, const char *path, const char *rejects,
 
 	memset(r, 0, sizeof *r);
 	im.rec = &rec;
-	if ((in = fopen(path, "rb")) == NULL)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	rd = csv_reader_new(in, path);
-	if ((rc = csv_read(rd, &rec, &ce)) <= 0) {
-		if (rc == 0)
-			err_set(e, "%s: empty file: a header row is needed", path);
-		else
-			err_set(e, "%s", ce.msg);
+	if ((ret = import_open(&im, &in, &rd, account_columns, AC_COUNT, e)) != 0)
 		goto out;
-	}
-	if (header_map(&im, account_columns, AC_COUNT) != 0) {
-		ret = 1;
-		goto out;
-	}
+	ret = -1;
 	if (rejects != NULL) {
 		if ((rej = fopen(rejects, "w")) == NULL) {
 			err_set(e, "%s: %s", rejects, strerror(errno));
@@ -497,7 +505,8 @@ out:
 	free(ids.slots);
 	csv_record_clear(&rec);
 	csv_reader_free(&rd);
-	fclose(in);
+	if (in != NULL)
+		fclose(in);
 	return ret;
 }
 
@@ -515,20 +524,9 @@ import_payments(struct server_store *st, const char *path, struct import_report 
 
 	memset(r, 0, sizeof *r);
 	im.rec = &rec;
-	if ((in = fopen(path, "rb")) == NULL)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	rd = csv_reader_new(in, path);
-	if ((rc = csv_read(rd, &rec, &ce)) <= 0) {
-		if (rc == 0)
-			err_set(e, "%s: empty file: a header row is needed", path);
-		else
-			err_set(e, "%s", ce.msg);
+	if ((ret = import_open(&im, &in, &rd, payment_columns, PC_COUNT, e)) != 0)
 		goto out;
-	}
-	if (header_map(&im, payment_columns, PC_COUNT) != 0) {
-		ret = 1;
-		goto out;
-	}
+	ret = -1;
 	if (st->ops->begin(st, e) != 0)
 		goto out;
 	in_tx = 1;
@@ -590,6 +588,7 @@ out:
 		r->written = r->unchanged = 0;
 	csv_record_clear(&rec);
 	csv_reader_free(&rd);
-	fclose(in);
+	if (in != NULL)
+		fclose(in);
 	return ret;
 }
