@@ -13,15 +13,7 @@ trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3
 
 make_cert "$tmp"
-cat > "$tmp/arrearsd.conf" <<CONF
-listen = "127.0.0.1";
-port = 0;
-database = "book.db";
-tls_cert = "cert.pem";
-tls_key = "key.pem";
-page_limit = 1000;
-CONF
-conf="$tmp/arrearsd.conf"
+write_conf 'page_limit = 1000;'
 export ARREARS_NOW=2026-11-23T12:00:00Z
 unset XDG_CONFIG_HOME
 HOME="$tmp/home"

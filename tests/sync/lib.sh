@@ -86,3 +86,19 @@ json_str() {
 expect_status() {
 	if [ "$2" = "$1" ]; then ok; else bad "$3: status $2, wanted $1: $(head -c 300 "$tmp/body")"; fi
 }
+
+# write_conf [LINE...]: an arrearsd.conf in $tmp for loopback with the test certificate, a
+# free port and book.db, plus the given lines; sets $conf.
+write_conf() {
+	conf="$tmp/arrearsd.conf"
+	cat > "$conf" <<CONF
+listen = "127.0.0.1";
+port = 0;
+database = "book.db";
+tls_cert = "cert.pem";
+tls_key = "key.pem";
+CONF
+	for line in "$@"; do
+		printf '%s\n' "$line" >> "$conf"
+	done
+}

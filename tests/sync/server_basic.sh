@@ -12,16 +12,7 @@ trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need curl
 
 make_cert "$tmp"
-cat > "$tmp/arrearsd.conf" <<CONF
-listen = "127.0.0.1";
-port = 0;
-database = "book.db";
-tls_cert = "cert.pem";
-tls_key = "key.pem";
-max_body = 65536;
-login_free_tries = 3;
-CONF
-conf="$tmp/arrearsd.conf"
+write_conf 'max_body = 65536;' 'login_free_tries = 3;'
 export ARREARS_NOW=2026-11-23T12:00:00Z
 
 # init, and never twice
