@@ -27,9 +27,10 @@ EXTRA_DIST += $(MIGRATIONS) scripts/embed-sql.sh
 nobase_dist_pkgdata_DATA += $(MIGRATIONS)
 
 # The migrations are compiled in, so a binary never depends on finding data files to open its cache.
+# Sorted: fragments add theirs in include order, but they must apply in number order.
 src/migrations.inc: $(MIGRATIONS) $(srcdir)/scripts/embed-sql.sh
 	$(AM_V_GEN)$(MKDIR_P) src && $(SHELL) $(srcdir)/scripts/embed-sql.sh \
-		$(addprefix $(srcdir)/,$(MIGRATIONS)) > $@.tmp && mv $@.tmp $@
+		$(addprefix $(srcdir)/,$(sort $(MIGRATIONS))) > $@.tmp && mv $@.tmp $@
 
 bin_PROGRAMS += arrears
 arrears_SOURCES = src/arrears.c src/commands.h src/cmd_demo.c src/cmd_export.c
