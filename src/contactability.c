@@ -118,10 +118,12 @@ contactability_new(struct store *s, const struct settings *cfg, struct err *e)
 	if (prepare(c, "SELECT a.profile, a.flags, p.zones, a.party_id FROM accounts a "
 		       "JOIN parties p ON p.id = a.party_id WHERE a.ext_id = ?",
 		    &c->account_st, e) == -1 ||
-	    prepare(c, "SELECT id, kind, value, zones, consent FROM contact_points "
+	    prepare(c, "SELECT id, kind, unseal(value, 'contact_points', id), zones, consent "
+		       "FROM contact_points "
 		       "WHERE party_id = ? ORDER BY id",
 		    &c->points_st, e) == -1 ||
-	    prepare(c, "SELECT kind, at, body FROM events WHERE account_id = ? AND at >= ? "
+	    prepare(c, "SELECT kind, at, unseal(body, 'events', id) FROM events "
+		       "WHERE account_id = ? AND at >= ? "
 		       "AND kind IN ('attempt', 'callback')",
 		    &c->events_st, e) == -1)
 		goto fail;

@@ -127,7 +127,7 @@ evidence_writer_new(struct store *s, const char *device, struct err *e)
 	w->store = s;
 	snprintf(w->device, sizeof w->device, "%s", device);
 	if (sqlite3_prepare_v2(db, "INSERT INTO events(id, device, seq, account_id, kind, user, at, "
-				   "body, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?)",
+				   "body, prev_hash, hash) VALUES(?,?,?,?,?,?,?,seal(?),?,?)",
 			       -1, &w->insert, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT seq, hash FROM events WHERE device = ? ORDER BY seq DESC "
 				   "LIMIT 1", -1, &w->head, NULL) != SQLITE_OK) {
@@ -253,18 +253,50 @@ evidence_record(struct store *s, const struct event_draft *d, struct event *out,
 }
 
 int
+evidence_chain_step(struct chain_walk *w, const struct event *ev, char *problem, size_t len)
+{
+	char hash[65];
+
+	if (w->events == 0 || strcmp(w->device, ev->device) != 0) {
+		snprintf(w->device, sizeof w->device, "%s", ev->device);
+		memcpy(w->prev, genesis_hash, sizeof w->prev);
+		w->next_seq = 1;
+		w->devices++;
+	}
+	w->events++;
+	if (ev->seq != w->next_seq) {
+		snprintf(problem, len,
+			 "device %s: expected seq %lld, found %lld (an event was deleted or moved)",
+			 ev->device, (long long)w->next_seq, (long long)ev->seq);
+		return 1;
+	}
+	if (strcmp(ev->prev_hash, w->prev) != 0) {
+		snprintf(problem, len, "device %s seq %lld: previous hash does not match the chain",
+			 ev->device, (long long)ev->seq);
+		return 1;
+	}
+	if (evidence_hash(ev, hash, NULL) != 0 || strcmp(hash, ev->hash) != 0) {
+		snprintf(problem, len, "device %s seq %lld: content does not match its hash (edited)",
+			 ev->device, (long long)ev->seq);
+		return 1;
+	}
+	memcpy(w->prev, ev->hash, sizeof w->prev);
+	w->next_seq++;
+	return 0;
+}
+
+int
 evidence_verify(struct store *s, struct verify_report *r, struct err *e)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st;
-	char device[40] = "", prev[65], hash[65];
-	int64_t expect_seq = 0;
+	struct chain_walk w = { .events = 0 };
 	int rc, broken = 0;
 
 	memset(r, 0, sizeof *r);
-	if (sqlite3_prepare_v2(db, "SELECT id, device, seq, account_id, kind, user, at, body, "
-				   "prev_hash, hash FROM events ORDER BY device, seq",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, device, seq, account_id, kind, user, at, "
+				   "unseal(body, 'events', id), prev_hash, hash FROM events "
+				   "ORDER BY device, seq", -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, "%s", sqlite3_errmsg(db));
 	while (!broken && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct event ev = { 0 };
@@ -280,34 +312,12 @@ evidence_verify(struct store *s, struct verify_report *r, struct err *e)
 		snprintf(ev.prev_hash, sizeof ev.prev_hash, "%s", (const char *)sqlite3_column_text(st, 8));
 		snprintf(ev.hash, sizeof ev.hash, "%s", (const char *)sqlite3_column_text(st, 9));
 
-		if (strcmp(device, ev.device) != 0) {
-			snprintf(device, sizeof device, "%s", ev.device);
-			memcpy(prev, genesis_hash, sizeof prev);
-			expect_seq = 1;
-			r->devices++;
-		}
-		r->events++;
-		if (ev.seq != expect_seq) {
-			snprintf(r->problem, sizeof r->problem,
-				 "device %s: expected seq %lld, found %lld (an event was deleted or moved)",
-				 device, (long long)expect_seq, (long long)ev.seq);
-			broken = 1;
-		} else if (strcmp(ev.prev_hash, prev) != 0) {
-			snprintf(r->problem, sizeof r->problem,
-				 "device %s seq %lld: previous hash does not match the chain", device,
-				 (long long)ev.seq);
-			broken = 1;
-		} else if (evidence_hash(&ev, hash, NULL) != 0 || strcmp(hash, ev.hash) != 0) {
-			snprintf(r->problem, sizeof r->problem,
-				 "device %s seq %lld: content does not match its hash (edited)", device,
-				 (long long)ev.seq);
-			broken = 1;
-		}
+		broken = evidence_chain_step(&w, &ev, r->problem, sizeof r->problem);
 		if (broken)
 			snprintf(r->first_bad, sizeof r->first_bad, "%s", ev.id);
-		memcpy(prev, ev.hash, sizeof prev);
-		expect_seq++;
 	}
+	r->events = w.events;
+	r->devices = w.devices;
 	if (!broken && rc != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return err_set(e, "%s", sqlite3_errmsg(db));

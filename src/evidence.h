@@ -48,6 +48,21 @@ int evidence_record(struct store *s, const struct event_draft *d, struct event *
 /* The hex SHA-256 of the canonical form of ev (with its prev_hash); buf of 65 bytes. */
 int evidence_hash(const struct event *ev, char buf[65], struct err *e);
 
+/* A walk over device chains in (device, seq) order, as evidence_verify and arrearsd verify
+ * make it; zero it to start. */
+struct chain_walk {
+	char device[40];	/* the device of the previous event */
+	int64_t next_seq;	/* the seq its next event must have */
+	char prev[65];		/* the hash its next event must point at */
+	int64_t events, devices;
+};
+
+/* Checks ev as the next event of the walk: a device's first event must be seq 1 on the
+ * all-zero hash, every later one the next link, and every hash the event's own (evidence_hash).
+ * 0 when it fits, 1 when not, with problem (naming device and seq) filled. */
+int evidence_chain_step(struct chain_walk *w, const struct event *ev, char *problem,
+			size_t len);
+
 struct verify_report {
 	int64_t events;
 	int64_t devices;

@@ -49,11 +49,11 @@ export_accounts_csv(struct store *s, FILE *out, struct err *e)
 
 	/* the first phone and the first email of the party stand for it */
 	if (sqlite3_prepare_v2(db,
-		"SELECT a.ext_id, p.name, b.total, b.past_due, a.due_date, coalesce(s.assignee,''), "
+		"SELECT a.ext_id, unseal(p.name, 'parties', p.id), b.total, b.past_due, a.due_date, coalesce(s.assignee,''), "
 		"a.product, a.currency, "
-		"(SELECT value FROM contact_points c WHERE c.party_id = p.id AND c.kind IN (0,1,2) ORDER BY c.id LIMIT 1), "
+		"(SELECT unseal(value, 'contact_points', c.id) FROM contact_points c WHERE c.party_id = p.id AND c.kind IN (0,1,2) ORDER BY c.id LIMIT 1), "
 		"(SELECT kind FROM contact_points c WHERE c.party_id = p.id AND c.kind IN (0,1,2) ORDER BY c.id LIMIT 1), "
-		"(SELECT value FROM contact_points c WHERE c.party_id = p.id AND c.kind = 3 ORDER BY c.id LIMIT 1), "
+		"(SELECT unseal(value, 'contact_points', c.id) FROM contact_points c WHERE c.party_id = p.id AND c.kind = 3 ORDER BY c.id LIMIT 1), "
 		"p.zones, a.region, a.flags "
 		"FROM accounts a JOIN parties p ON p.id = a.party_id JOIN balances b ON b.account_id = a.id "
 		"LEFT JOIN assignments s ON s.account_id = a.id ORDER BY a.ext_id", -1, &st, NULL) != SQLITE_OK)
@@ -87,8 +87,9 @@ export_events_jsonl(struct store *s, FILE *out, struct err *e)
 	char at[32];
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, device, seq, account_id, kind, user, at, body, "
-				   "prev_hash, hash FROM events ORDER BY device, seq", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, device, seq, account_id, kind, user, at, "
+				   "unseal(body, 'events', id), prev_hash, hash FROM events "
+				   "ORDER BY device, seq", -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, "%s", sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *body = json_loads(text(st, 7), 0, NULL);

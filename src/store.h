@@ -25,7 +25,8 @@ enum store_failure {
 	STORE_FAIL_CORRUPT = 12,
 	STORE_FAIL_LOCKED = 13,
 	STORE_FAIL_READONLY = 14,
-	STORE_FAIL_OTHER = 15
+	STORE_FAIL_OTHER = 15,
+	STORE_FAIL_KEY = 16	/* the seal key file is missing, wrong or unreadable */
 };
 
 /* Opens (and migrates) the cache at path. On failure *why says which kind, e says what. */

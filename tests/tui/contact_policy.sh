@@ -66,7 +66,8 @@ assert_screen "call   allowed now  (7 of 7 calls left in 7 days)"
 keys 1 d
 wait_for "Calling landline"
 wait_for "started and recorded"
-[ "$(events "'contact_started'" " AND account_id = '$ny' AND body = '{\"channel\":\"call\",\"contact\":\"landline\",\"policy\":\"allow\"}'")" = 1 ] ||
+[ "$(bodies "$db" "$ny" contact_started |
+	grep -c -F '"body":{"channel":"call","contact":"landline","policy":"allow"}')" = 1 ] ||
 	fail "an allowed dial did not record one contact_started"
 [ "$(events "'contact_started', 'policy_override'" "")" = 1 ] || fail "more than one event recorded"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM sync_state WHERE key = 'device_id'")" = 1 ] ||
@@ -92,9 +93,11 @@ wait_for "an override needs a reason"
 [ "$(events "'policy_override'" "")" = 0 ] || fail "a blank override was recorded"
 keys "customer asked for an early call" Enter
 wait_for "Override recorded (outside calling hours)"
-[ "$(events "'policy_override'" " AND account_id = '$la' AND user = 'lee' AND body LIKE '%\"reason_text\":\"customer asked for an early call\"%' AND body LIKE '%\"reasons\":[\"OUTSIDE_HOURS\"]%'")" = 1 ] ||
+[ "$(bodies "$db" "$la" policy_override | grep -F '"user":"lee"' |
+	grep -F '"reason_text":"customer asked for an early call"' |
+	grep -c -F '"reasons":["OUTSIDE_HOURS"]')" = 1 ] ||
 	fail "the override was not recorded"
-[ "$(events "'contact_started'" " AND account_id = '$la' AND body LIKE '%\"policy\":\"override\"%'")" = 1 ] ||
+[ "$(bodies "$db" "$la" contact_started | grep -c -F '"policy":"override"')" = 1 ] ||
 	fail "the overridden contact was not recorded"
 keys Q
 assert_exited 0

@@ -33,6 +33,14 @@ make_cache() {
 	run_env "$ARREARS" --cache "$1" demo --accounts "${2:-300}" --seed 1 >/dev/null
 }
 
+# bodies CACHE ACCOUNT KIND: that account's events of that kind as JSON lines (arrears export
+# events). Event bodies are sealed in the cache (src/seal.c), so the sqlite3 tool cannot read
+# them; these lines have them in the clear, compact, for grep -F.
+bodies() {
+	run_env "$ARREARS" --cache "$1" export events | grep -F "\"account_id\":\"$2\"" |
+		grep -F "\"kind\":\"$3\""
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	if [ -n "${TMUX_STARTED:-}" ]; then

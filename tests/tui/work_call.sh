@@ -124,8 +124,8 @@ keys Q
 assert_exited 0
 
 [ "$(events call_start "")" = 1 ] || fail "no call_start event"
-[ "$(events checkpoint " AND body LIKE '%\"done\":true%'")" = 5 ] || fail "not 5 checkpoints done"
-[ "$(events ptp " AND body LIKE '%\"call\":%'")" = 1 ] || fail "the promise is not on the call"
-[ "$(events attempt " AND body LIKE '%\"result\":\"ptp\"%'")" = 1 ] || fail "no ptp attempt"
+[ "$(bodies "$db" "$id" checkpoint | grep -c -F '"done":true')" = 5 ] || fail "not 5 checkpoints done"
+[ "$(bodies "$db" "$id" ptp | grep -c -F '"call":')" = 1 ] || fail "the promise is not on the call"
+[ "$(bodies "$db" "$id" attempt | grep -c -F '"result":"ptp"')" = 1 ] || fail "no ptp attempt"
 run_env "$ARREARS" --cache "$db" audit verify >"$T/audit.out" 2>&1 ||
 	{ cat "$T/audit.out" >&2; fail "arrears audit verify failed"; }

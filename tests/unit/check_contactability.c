@@ -55,7 +55,7 @@ count(const char *fmt, ...)
 static void
 account(const char *id, const char *profile, unsigned flags, const char *zones)
 {
-	exec("INSERT INTO parties(name, zones) VALUES('%s', '%s')", id, zones);
+	exec("INSERT INTO parties(name, zones) VALUES(seal('%s'), '%s')", id, zones);
 	exec("INSERT INTO accounts(ext_id, party_id, product, profile, opened_on, due_date, flags) "
 	     "VALUES('%s', last_insert_rowid(), 0, '%s', 20000, 20500, %u)",
 	     id, profile, flags);
@@ -68,7 +68,7 @@ static void
 point(const char *id, enum contact_kind kind, const char *zones, unsigned consent)
 {
 	exec("INSERT INTO contact_points(party_id, kind, value, zones, consent) "
-	     "SELECT party_id, %d, '%s-%d', '%s', %u FROM accounts WHERE ext_id = '%s'",
+	     "SELECT party_id, %d, seal('%s-%d'), '%s', %u FROM accounts WHERE ext_id = '%s'",
 	     (int)kind, id, (int)kind, zones, consent, id);
 }
 
@@ -354,7 +354,7 @@ START_TEST(start_allowed_records_one_event)
 				 .now = T1500}, &d, &e), CONTACT_STARTED);
 	ck_assert(d.allowed);
 	ck_assert_int_eq(count("SELECT count(*) FROM events WHERE kind = 'contact_started' AND "
-			       "body = '{\"channel\":\"call\",\"contact\":\"mobile\",\"policy\":\"allow\"}' "
+			       "unseal(body, 'events', id) = '{\"channel\":\"call\",\"contact\":\"mobile\",\"policy\":\"allow\"}' "
 			       "AND user = 'ann' AND at = %lld", T1500), 1);
 	/* the device id is this cache's, and stays */
 	ck_assert_int_eq(contactability_device_id(store, device, &e), 0);
@@ -406,12 +406,12 @@ START_TEST(blocked_start_and_lead_override)
 	ck_assert_int_eq(count("SELECT count(*) FROM events"), 0);
 	r.override_reason = " customer asked for an early call ";
 	ck_assert_int_eq(contactability_start(c, &r, &d, &e), CONTACT_OVERRIDDEN);
-	ck_assert_int_eq(count("SELECT count(*) FROM events WHERE kind = 'policy_override' AND body = "
+	ck_assert_int_eq(count("SELECT count(*) FROM events WHERE kind = 'policy_override' AND unseal(body, 'events', id) = "
 			       "'{\"by\":\"lee\",\"channel\":\"call\",\"contact\":\"landline\","
 			       "\"reason_text\":\"customer asked for an early call\","
 			       "\"reasons\":[\"OUTSIDE_HOURS\"]}'"), 1);
 	ck_assert_int_eq(count("SELECT count(*) FROM events WHERE kind = 'contact_started' AND "
-			       "body LIKE '%%\"policy\":\"override\"%%'"), 1);
+			       "unseal(body, 'events', id) LIKE '%%\"policy\":\"override\"%%'"), 1);
 	ck_assert_int_eq(evidence_verify(store, &vr, &e), 0);
 	ck_assert_int_eq(contactability_overrides(store, &oc, &n, &e), 0);
 	ck_assert_int_eq(n, 1);

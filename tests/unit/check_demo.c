@@ -140,8 +140,8 @@ START_TEST(realistic_spread)
 		ck_assert_int_gt(count(s, sql), 0);
 	}
 	/* UTF-8: accented Latin and CJK names */
-	ck_assert_int_gt(count(s, "SELECT count(*) FROM parties WHERE name GLOB '*[éöüøł]*'"), 0);
-	ck_assert_int_gt(count(s, "SELECT count(*) FROM parties WHERE name GLOB '*[王李张山佐김이]*'"), 0);
+	ck_assert_int_gt(count(s, "SELECT count(*) FROM parties WHERE unseal(name, 'parties', id) GLOB '*[éöüøł]*'"), 0);
+	ck_assert_int_gt(count(s, "SELECT count(*) FROM parties WHERE unseal(name, 'parties', id) GLOB '*[王李张山佐김이]*'"), 0);
 	/* 90 days of history with every kind of evidence, all inside the window */
 	ck_assert_int_gt(count(s, "SELECT count(*) FROM events WHERE kind = 'ptp'"), 0);
 	ck_assert_int_gt(count(s, "SELECT count(*) FROM events WHERE kind = 'payment'"), 0);

@@ -222,11 +222,11 @@ START_TEST(tampering_is_found)
 	db = store_db(s);
 	/* an auditor-proof log must catch someone who drops the triggers first */
 	sqlite3_exec(db, "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete", NULL, NULL, NULL);
-	sqlite3_exec(db, "UPDATE events SET body='{\"text\":\"TWO\"}' WHERE seq=2", NULL, NULL, NULL);
+	sqlite3_exec(db, "UPDATE events SET body=seal('{\"text\":\"TWO\"}') WHERE seq=2", NULL, NULL, NULL);
 	ck_assert_int_eq(evidence_verify(s, &r, NULL), 1);
 	ck_assert_ptr_nonnull(strstr(r.problem, "seq 2"));
 	ck_assert_ptr_nonnull(strstr(r.problem, "edited"));
-	sqlite3_exec(db, "UPDATE events SET body='{\"text\":\"two\"}' WHERE seq=2", NULL, NULL, NULL);
+	sqlite3_exec(db, "UPDATE events SET body=seal('{\"text\":\"two\"}') WHERE seq=2", NULL, NULL, NULL);
 	ck_assert_int_eq(evidence_verify(s, &r, NULL), 0);
 	sqlite3_exec(db, "DELETE FROM events WHERE seq=2", NULL, NULL, NULL);
 	ck_assert_int_eq(evidence_verify(s, &r, NULL), 1);
