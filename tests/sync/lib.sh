@@ -102,3 +102,79 @@ CONF
 		printf '%s\n' "$line" >> "$conf"
 	done
 }
+
+# start_proxy UPSTREAM_PORT [cutproxy options...]: tests/sync/cutproxy.py, a TLS-terminating
+# proxy with the test certificate, in front of arrearsd, relaying everything until proxy_fault
+# says otherwise; sets $proxy_pid and $proxy_port (its log goes to $tmp/proxy.log)
+start_proxy() {
+	up=$1
+	shift
+	rm -f "$tmp/proxy.port"
+	python3 "$top_srcdir/tests/sync/cutproxy.py" --cert "$tmp/cert.pem" --key "$tmp/key.pem" \
+		--upstream "$up" --port-file "$tmp/proxy.port" --control "$tmp/proxy.ctl" "$@" \
+		2>>"$tmp/proxy.log" &
+	proxy_pid=$!
+	i=0
+	while [ ! -s "$tmp/proxy.port" ]; do
+		if ! kill -0 "$proxy_pid" 2>/dev/null || [ $i -ge 600 ]; then
+			echo "FAIL: the proxy did not start: $(cat "$tmp/proxy.log")" >&2
+			return 1
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	proxy_port=$(cat "$tmp/proxy.port")
+}
+
+# proxy_fault [--match TEXT] [--cut N [--relabel]] [--hold K --marker FILE] [--capture DIR]:
+# what the running proxy does from its next request on (none: relay everything); see cutproxy.py
+proxy_fault() {
+	for a in "$@"; do printf "'%s' " "$a"; done > "$tmp/proxy.ctl.new" &&
+		mv "$tmp/proxy.ctl.new" "$tmp/proxy.ctl"
+}
+
+stop_proxy() {
+	if [ -n "${proxy_pid:-}" ]; then
+		kill "$proxy_pid" 2>/dev/null
+		wait "$proxy_pid" 2>/dev/null
+		proxy_pid=""
+	fi
+}
+
+# pin_port CONF: writes the port the running server got into CONF, so a restart listens there
+pin_port() {
+	sed -i "s/^port = 0;/port = $port;/" "$1"
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.05 s until it succeeds; 1 on timeout
+wait_for() {
+	limit=$(($1 * 20))
+	shift
+	i=0
+	until "$@"; do
+		[ $i -lt $limit ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# expect_exactly_once WHAT CACHE BOOK: the book holds every event the cache's device wrote,
+# each exactly once and nothing else of that device (compared by UUID), and `arrearsd verify`
+# finds every chain intact; needs $conf and sqlite3
+expect_exactly_once() {
+	dev=$(sqlite3 "$2" "SELECT value FROM sync_state WHERE key = 'device_id'")
+	sqlite3 "$2" "SELECT id FROM events WHERE device = '$dev' ORDER BY id" > "$tmp/ids.client"
+	sqlite3 "$3" "SELECT id FROM events WHERE device = '$dev' ORDER BY id" > "$tmp/ids.server"
+	if [ -s "$tmp/ids.client" ] && cmp -s "$tmp/ids.client" "$tmp/ids.server"; then
+		ok
+	else
+		bad "$1: the book holds $(wc -l < "$tmp/ids.server") events of device $dev, the" \
+			"cache wrote $(wc -l < "$tmp/ids.client"); differing ids:" \
+			"$(diff "$tmp/ids.client" "$tmp/ids.server" | head -5)"
+	fi
+	if "$arrearsd" -c "$conf" verify > "$tmp/verify.out" 2>&1; then
+		ok
+	else
+		bad "$1: arrearsd verify: $(cat "$tmp/verify.out")"
+	fi
+}
