@@ -58,6 +58,14 @@ static const struct conf_def defs[] = {
 	  .max = 100000, .help = "most simultaneous connections" },
 	{ .name = "timeout", .type = CONF_INT, F(timeout), .min = 1, .max = 3600,
 	  .help = "seconds before an idle connection is closed" },
+	{ .name = "threads", .type = CONF_INT, F(threads), .min = 1, .max = 256,
+	  .help = "worker threads answering requests, each with its own database connection" },
+	{ .name = "blob_dir", .type = CONF_PATH, F(blob_dir),
+	  .help = "directory of attachments; empty means the book's path with .blobs added" },
+	{ .name = "max_blob", .type = CONF_INT, F(max_blob), .min = 0, .max = 2147483647,
+	  .help = "largest attachment in bytes (larger: refused)" },
+	{ .name = "require_signed_heads", .type = CONF_INT, F(require_signed_heads), .min = 0,
+	  .max = 1, .help = "1 refuses pushes from devices that have registered no key" },
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -82,6 +90,8 @@ conf_defaults(struct server_config *c)
 	c->address_free_tries = 50;
 	c->connection_limit = 256;
 	c->timeout = 30;
+	c->threads = 4;
+	c->max_blob = 32 << 20;
 }
 
 static int

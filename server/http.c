@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "server.h"
@@ -24,10 +25,78 @@ struct request_state {
 	int too_large;
 };
 
-struct serve_ctx {
+/* One store connection and the API over it; a request holds one for its whole answer. */
+struct worker {
+	struct server_store *store;
 	struct api *api;
-	const struct server_config *conf;
+	int busy;
 };
+
+/* As many workers as MHD threads, so a request never waits for one; the lock and condition
+ * are there for the invariant, not for contention. */
+struct serve_ctx {
+	const struct server_config *conf;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct worker *workers;
+	size_t nworkers;
+};
+
+static struct worker *
+worker_take(struct serve_ctx *ctx)
+{
+	struct worker *w = NULL;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (;;) {
+		for (size_t i = 0; i < ctx->nworkers && w == NULL; i++)
+			if (!ctx->workers[i].busy)
+				w = &ctx->workers[i];
+		if (w != NULL)
+			break;
+		pthread_cond_wait(&ctx->freed, &ctx->lock);
+	}
+	w->busy = 1;
+	pthread_mutex_unlock(&ctx->lock);
+	return w;
+}
+
+static void
+worker_give(struct serve_ctx *ctx, struct worker *w)
+{
+	pthread_mutex_lock(&ctx->lock);
+	w->busy = 0;
+	pthread_cond_signal(&ctx->freed);
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Opens n workers on the book; on failure the ones opened stay in ctx for workers_free. */
+static int
+workers_open(struct serve_ctx *ctx, size_t n, struct err *e)
+{
+	if ((ctx->workers = calloc(n, sizeof *ctx->workers)) == NULL)
+		abort();
+	for (ctx->nworkers = 0; ctx->nworkers < n; ctx->nworkers++) {
+		struct worker *w = &ctx->workers[ctx->nworkers];
+
+		if (server_store_open(ctx->conf->database, SERVER_STORE_OPEN, &w->store, e) != 0)
+			return -1;
+		w->api = api_new(w->store, ctx->conf);
+	}
+	return 0;
+}
+
+static void
+workers_free(struct serve_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nworkers; i++) {
+		api_free(&ctx->workers[i].api);
+		server_store_close(&ctx->workers[i].store);
+	}
+	free(ctx->workers);
+	ctx->workers = NULL;
+	ctx->nworkers = 0;
+}
 
 static int
 file_read(const char *path, char **out, struct err *e)
@@ -87,11 +156,21 @@ send_reply(struct MHD_Connection *conn, struct api_reply *rp)
 	enum MHD_Result ret;
 	char *text = NULL, num[24];
 
-	if (rp->body != NULL && (text = json_dumps(rp->body, JSON_COMPACT)) == NULL)
-		abort();
-	/* jansson allocates with malloc, so MHD may free the text when it is sent */
-	resp = MHD_create_response_from_buffer(text ? strlen(text) : 0, text,
-					       text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (rp->has_file) {
+		/* a blob goes from its file; MHD closes the descriptor with the response */
+		resp = MHD_create_response_from_fd64((uint64_t)rp->file_size, rp->file_fd);
+		if (resp == NULL)
+			close(rp->file_fd);
+		else
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->content_type);
+	} else {
+		if (rp->body != NULL && (text = json_dumps(rp->body, JSON_COMPACT)) == NULL)
+			abort();
+		/* jansson allocates with malloc, so MHD may free the text when it is sent */
+		resp = MHD_create_response_from_buffer(text ? strlen(text) : 0, text,
+						       text ? MHD_RESPMEM_MUST_FREE
+							    : MHD_RESPMEM_PERSISTENT);
+	}
 	if (resp == NULL) {
 		free(text);
 		json_decref(rp->body);
@@ -108,6 +187,10 @@ send_reply(struct MHD_Connection *conn, struct api_reply *rp)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rp->allow);
 	if (rp->challenge)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	if (rp->upload_offset[0] != '\0')
+		MHD_add_response_header(resp, "Upload-Offset", rp->upload_offset);
+	if (rp->upload_length[0] != '\0')
+		MHD_add_response_header(resp, "Upload-Length", rp->upload_length);
 	ret = MHD_queue_response(conn, (unsigned)rp->status, resp);
 	MHD_destroy_response(resp);
 	json_decref(rp->body);
@@ -135,6 +218,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	struct request_state *rs = *con_cls;
 	struct api_request rq = { 0 };
 	struct api_reply rp = { 0 };
+	struct worker *w;
 	char addr[INET6_ADDRSTRLEN + 8];
 
 	if (rs == NULL) {
@@ -189,7 +273,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	rq.body_len = rs->len;
 	rq.query = query_arg;
 	rq.query_ctx = conn;
-	api_handle(ctx->api, &rq, &rp);
+	w = worker_take(ctx);
+	api_handle(w->api, &rq, &rp);
+	worker_give(ctx, w);
 	return send_reply(conn, &rp);
 }
 
@@ -219,9 +305,9 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 int
 serve_run(const struct server_config *c, struct err *e)
 {
-	struct server_store *store = NULL;
 	struct MHD_Daemon *d = NULL;
-	struct serve_ctx ctx = { .conf = c };
+	struct serve_ctx ctx = { .conf = c, .lock = PTHREAD_MUTEX_INITIALIZER,
+				 .freed = PTHREAD_COND_INITIALIZER };
 	struct sockaddr_storage ss = { 0 };
 	char *cert = NULL, *key = NULL;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS | MHD_USE_ERROR_LOG;
@@ -241,17 +327,19 @@ serve_run(const struct server_config *c, struct err *e)
 	}
 	if (file_read(c->tls_cert, &cert, e) != 0 || file_read(c->tls_key, &key, e) != 0)
 		goto out;
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &store, e) != 0)
+	if (workers_open(&ctx, (size_t)c->threads, e) != 0)
 		goto out;
-	ctx.api = api_new(store, c);
 	/* SIGINT and SIGTERM are taken by sigwait below; the daemon's thread must not get them */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	/* One polling thread answers every request, so the store is never used concurrently. */
+	/* Each of the pool's threads polls its own share of the connections and answers them
+	 * with a worker of its own; SQLite (opened without its mutex) never sees one connection
+	 * on two threads, and WAL with a busy timeout lets the writers take turns. */
 	d = MHD_start_daemon(flags, (uint16_t)c->port, NULL, NULL, on_request, &ctx,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
 			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
@@ -266,7 +354,9 @@ serve_run(const struct server_config *c, struct err *e)
 		goto out;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	log_msg("listening on %s port %u", c->listen, info ? (unsigned)info->port : (unsigned)c->port);
+	log_msg("listening on %s port %u with %d thread%s", c->listen,
+		info ? (unsigned)info->port : (unsigned)c->port, c->threads,
+		c->threads == 1 ? "" : "s");
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	log_msg("stopping on signal %d", sig);
@@ -274,8 +364,7 @@ serve_run(const struct server_config *c, struct err *e)
 out:
 	if (d != NULL)
 		MHD_stop_daemon(d);
-	api_free(&ctx.api);
-	server_store_close(&store);
+	workers_free(&ctx);
 	if (key != NULL) {
 		sodium_memzero(key, strlen(key));
 		free(key);

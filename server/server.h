@@ -26,6 +26,10 @@ struct server_config {
 	int address_free_tries;		/* failures from one address before the waits start */
 	int connection_limit;
 	int timeout;			/* seconds of an idle connection */
+	int threads;			/* workers, each with its own store */
+	char blob_dir[CONF_PATH_LEN];	/* attachments; empty: DATABASE.blobs beside the book */
+	int max_blob;			/* bytes of one attachment, at most */
+	int require_signed_heads;	/* 1: refuse pushes of devices without a registered key */
 };
 
 /* Fills c with the defaults, then reads the libconfig file path over them (when path is not

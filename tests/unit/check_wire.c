@@ -158,6 +158,8 @@ START_TEST(test_cursor)
 	ck_assert_int_eq(wire_cursor_parse("5.-1", &back, &e), -1);
 	ck_assert_int_eq(wire_cursor_parse("5.1x", &back, &e), -1);
 	ck_assert_int_eq(wire_cursor_parse("99999999999.1", &back, &e), -1);
+	/* found by fuzz_wire: a sequence past int64 was read as the largest one */
+	ck_assert_int_eq(wire_cursor_parse("1.99999999999999999999", &back, &e), -1);
 }
 END_TEST
 
