@@ -1,14 +1,21 @@
 #include "config.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "blobs.h"
+#include "board_api.h"
 #include "clock.h"
+#include "device_key.h"
 #include "evidence.h"
+#include "report.h"
+#include "report_aging_out.h"
 #include "wire.h"
 
 /* The first link of every device chain points at this hash (as in src/evidence.c). */
@@ -21,7 +28,10 @@ struct api {
 	/* a real argon2id hash of a random password: unknown users are verified against it so
 	 * that a login takes as long whether or not the name exists */
 	char decoy_hash[crypto_pwhash_STRBYTES];
+	struct blobs *blobs;	/* NULL when the blob directory could not be opened (logged) */
 };
+
+static void api_blobs_open(struct api *a);
 
 typedef void (*api_handler)(struct api *a, const struct api_request *rq,
 			    const struct server_user *u, struct api_reply *rp);
@@ -51,6 +61,7 @@ api_new(struct server_store *store, const struct server_config *conf)
 	if (crypto_pwhash_str(a->decoy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		abort();
+	api_blobs_open(a);
 	return a;
 }
 
@@ -59,6 +70,7 @@ api_free(struct api **a)
 {
 	if (a == NULL || *a == NULL)
 		return;
+	blobs_free(&(*a)->blobs);
 	free(*a);
 	*a = NULL;
 }
@@ -146,6 +158,57 @@ text_field(const json_t *j, const char *key, const char **out, size_t max, int r
 	return 0;
 }
 
+/* Opens the blob directory named by the configuration, or DATABASE.blobs beside the book. A
+ * failure is logged and answered 503 at each blob request rather than stop the server. */
+static void
+api_blobs_open(struct api *a)
+{
+	char dir[CONF_PATH_LEN + 8];
+	struct err e;
+
+	if (a->conf->blob_dir[0] != '\0')
+		snprintf(dir, sizeof dir, "%s", a->conf->blob_dir);
+	else
+		snprintf(dir, sizeof dir, "%s.blobs", a->conf->database);
+	if (blobs_open(dir, &a->blobs, &e) != 0)
+		log_msg("attachments unavailable: %s", e.msg);
+}
+
+/* Registers a device's public key at its first keyed login; a different key later is refused
+ * until an admin resets the device. 0, or -1 with rp filled. */
+static int
+device_key_register(struct api *a, const char *device, const char *key,
+		    const struct server_user *u, int64_t now, struct api_reply *rp)
+{
+	struct server_store *st = a->store;
+	char stored[65], owner[32];
+	struct err e;
+	int rc;
+
+	if ((rc = st->ops->device_key_get(st, device, stored, owner, &e)) < 0) {
+		internal_error(rp, "device key", &e);
+		return -1;
+	}
+	if (rc == 0 && strcmp(stored, key) == 0)
+		return 0;
+	if (rc == 0) {
+		log_msg("login refused: user %s, device %s presented another key", u->name, device);
+		api_error(rp, 409, "device_key_mismatch",
+			  "device %s has another key registered; an admin must reset it "
+			  "(arrearsd device reset-key)", device);
+		return -1;
+	}
+	if (st->ops->begin(st, &e) != 0 ||
+	    st->ops->device_key_add(st, device, key, u->name, now, &e) != 0 ||
+	    st->ops->commit(st, &e) != 0) {
+		st->ops->rollback(st);
+		internal_error(rp, "device key", &e);
+		return -1;
+	}
+	log_msg("device key registered: device %s by user %s", device, u->name);
+	return 0;
+}
+
 /* POST /v1/session: a password for a bearer token, slowed per user and per address. */
 static void
 session_create(struct api *a, const struct api_request *rq, const struct server_user *unused,
@@ -153,20 +216,26 @@ session_create(struct api *a, const struct api_request *rq, const struct server_
 {
 	struct server_store *st = a->store;
 	json_t *j = parse_body(a, rq, rp);
-	const char *name, *password, *device;
+	const char *name, *password, *device, *device_key;
 	char ukey[64], akey[96], token[64], th[65], at[32];
 	unsigned char raw[32];
 	struct server_user u;
 	int64_t now = clock_now(), wu = 0, wa = 0;
 	struct err e;
-	int found, ok;
+	int found, ok, rc;
 
 	if (j == NULL)
 		return;
 	if (text_field(j, "user", &name, 31, 1, rp) != 0 ||
 	    text_field(j, "password", &password, 1024, 1, rp) != 0 ||
-	    text_field(j, "device", &device, 39, 0, rp) != 0)
+	    text_field(j, "device", &device, 39, 0, rp) != 0 ||
+	    text_field(j, "device_key", &device_key, 64, 0, rp) != 0)
 		goto out;
+	if (device_key != NULL && (device == NULL || !wire_hex64_valid(device_key))) {
+		api_error(rp, 400, "bad_request", device == NULL ? "$.device_key: needs $.device"
+					: "$.device_key: must be 64 lowercase hex characters");
+		goto out;
+	}
 	snprintf(ukey, sizeof ukey, "user:%s", name);
 	snprintf(akey, sizeof akey, "addr:%s", rq->addr);
 	if (st->ops->throttle_get(st, ukey, now, &wu, &e) != 0 ||
@@ -199,6 +268,8 @@ session_create(struct api *a, const struct api_request *rq, const struct server_
 		api_error(rp, 401, "bad_credentials", "wrong user name or password");
 		goto out;
 	}
+	if (device_key != NULL && (rc = device_key_register(a, device, device_key, &u, now, rp)) != 0)
+		goto out;
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(token, sizeof token, raw, sizeof raw,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -386,6 +457,17 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(r->reason, sizeof r->reason, "user is not the signed-in user");
 		return 0;
 	}
+	/* a reviewer writes reviews and nothing else; a review is written by a reviewer (or a
+	 * lead or admin), never by the agent whose call it judges */
+	if (u->role == ROLE_QA && strcmp(ev->kind, "qa_score") != 0) {
+		snprintf(r->reason, sizeof r->reason, "role qa may push qa_score events only");
+		return 0;
+	}
+	if (strcmp(ev->kind, "qa_score") == 0 && u->role != ROLE_QA && u->role != ROLE_LEAD &&
+	    u->role != ROLE_ADMIN) {
+		snprintf(r->reason, sizeof r->reason, "only qa, lead and admin may push qa_score");
+		return 0;
+	}
 	if ((rc = st->ops->device_head(st, ev->device, owner, &head_seq, head_hash, e)) < 0)
 		return -1;
 	if (rc == 1) {
@@ -408,13 +490,178 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(r->reason, sizeof r->reason, "hash does not match the event");
 		return 0;
 	}
+	if (strcmp(ev->kind, "attachment") == 0) {
+		struct wire_attachment att;
+
+		if (wire_attachment_decode(ev->body, &att, &he) != 0) {
+			snprintf(r->reason, sizeof r->reason, "attachment: %.140s", he.msg);
+			return 0;
+		}
+		if (att.size > a->conf->max_blob) {
+			snprintf(r->reason, sizeof r->reason,
+				 "attachment: %lld bytes, over the server's limit of %d",
+				 (long long)att.size, a->conf->max_blob);
+			return 0;
+		}
+	}
+	if (strcmp(ev->kind, "reassign") == 0 &&
+	    (rc = server_reassign_check(st, u, ev, r->reason, sizeof r->reason, e)) != 0)
+		return rc < 0 ? -1 : 0;
 	if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0)
 		return -1;
-	if (rc == 1)	/* reassigned meanwhile, or unknown: evidence is kept, a lead looks */
+	/* reassigned meanwhile, or unknown: evidence is kept, a lead looks; a reviewer scores
+	 * calls on every account, so theirs are not out of scope */
+	if (rc == 1 && u->role != ROLE_QA)
 		snprintf(flag, flaglen, "account not in the pusher's scope");
 	r->result = WIRE_ACCEPTED;
 	r->flagged = flag[0] != '\0';
 	return 1;
+}
+
+/* The last event of one device in a batch, as its signed head must name it. */
+struct batch_tail {
+	char device[40];
+	int64_t seq;
+	char hash[65];
+	const struct wire_head *head;	/* the batch's signed head for the device, or NULL */
+	char key[65];			/* the device's registered key, "" when none */
+};
+
+/* Checks the signed heads of a batch before anything of it is stored (docs/PROTOCOL.md
+ * "Signed chain heads"). 0 when the batch may go on (tails gets one row per device), -1 with
+ * rp filled (403 bad_signature, 400, or 503). */
+static int
+heads_check(struct api *a, const struct server_user *u, const json_t *items,
+	    const struct wire_head *heads, size_t nheads, struct batch_tail **tails, size_t *ntails,
+	    struct api_reply *rp)
+{
+	struct server_store *st = a->store;
+	struct batch_tail *t = calloc(json_array_size(items) + 1, sizeof *t);
+	size_t n = 0, i;
+	const json_t *item;
+	char owner[32];
+	struct err e;
+	int rc;
+
+	if (t == NULL)
+		abort();
+	*tails = t;
+	/* the raw fields are enough here; an item that does not decode is refused later anyway */
+	json_array_foreach(items, i, item) {
+		const char *dev = json_string_value(json_object_get(item, "device"));
+		const char *hash = json_string_value(json_object_get(item, "hash"));
+		json_int_t seq = json_integer_value(json_object_get(item, "seq"));
+		size_t k;
+
+		if (dev == NULL || hash == NULL || strlen(dev) >= sizeof t->device ||
+		    strlen(hash) >= sizeof t->hash)
+			continue;
+		for (k = 0; k < n && strcmp(t[k].device, dev) != 0; k++)
+			;
+		if (k == n) {
+			snprintf(t[n].device, sizeof t[n].device, "%s", dev);
+			n++;
+		} else if (seq <= t[k].seq) {
+			continue;
+		}
+		t[k].seq = seq;
+		snprintf(t[k].hash, sizeof t[k].hash, "%s", hash);
+	}
+	*ntails = n;
+	for (i = 0; i < nheads; i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(t[k].device, heads[i].device) != 0; k++)
+			;
+		if (k == n || t[k].head != NULL) {
+			api_error(rp, 400, "bad_request", "$.heads[%zu]: no events of device %s in this "
+				  "batch, or a second head for it", i, heads[i].device);
+			return -1;
+		}
+		t[k].head = &heads[i];
+	}
+	for (i = 0; i < n; i++) {
+		if ((rc = st->ops->device_key_get(st, t[i].device, t[i].key, owner, &e)) < 0) {
+			internal_error(rp, "device key", &e);
+			return -1;
+		}
+		if (rc == 1)
+			t[i].key[0] = '\0';
+		if (rc == 1 && t[i].head == NULL && !a->conf->require_signed_heads)
+			continue;	/* an unkeyed device, and the server allows those */
+		if (rc == 1) {
+			api_error(rp, 403, "bad_signature", "device %s has no registered key; log in "
+				  "again from it to register one", t[i].device);
+		} else if (t[i].head == NULL) {
+			api_error(rp, 403, "bad_signature", "the batch has no signed head for device %s",
+				  t[i].device);
+		} else if (t[i].head->seq != t[i].seq || strcmp(t[i].head->hash, t[i].hash) != 0) {
+			api_error(rp, 403, "bad_signature", "the signed head of device %s is not the "
+				  "batch's last event of it (seq %lld)", t[i].device,
+				  (long long)t[i].seq);
+		} else if (device_key_verify_head(t[i].key, t[i].device, t[i].head->seq,
+						  t[i].head->hash, t[i].head->signature, &e) != 0) {
+			api_error(rp, 403, "bad_signature", "%s", e.msg);
+		} else {
+			continue;
+		}
+		log_msg("push refused: user %s, device %s: bad or missing signature", u->name,
+			t[i].device);
+		return -1;
+	}
+	return 0;
+}
+
+/* Keeps the verified heads whose event the book now holds (accepted now or before), so the
+ * signature vouches for a link that is really in the chain. Inside the batch's transaction. */
+static int
+heads_store(struct api *a, const struct server_user *u, const struct batch_tail *t, size_t n,
+	    const struct event *evs, const struct wire_event_result *res, size_t nevs,
+	    int64_t now, struct err *e)
+{
+	struct server_store *st = a->store;
+
+	for (size_t i = 0; i < n; i++) {
+		struct server_signed_head h = { .seq = t[i].seq, .received_at = now };
+		int held = 0;
+
+		if (t[i].head == NULL)
+			continue;
+		for (size_t k = 0; k < nevs; k++)
+			if (res[k].result != WIRE_REJECTED && evs[k].seq == t[i].seq &&
+			    strcmp(evs[k].device, t[i].device) == 0)
+				held = 1;
+		if (!held)
+			continue;
+		snprintf(h.device, sizeof h.device, "%s", t[i].device);
+		snprintf(h.hash, sizeof h.hash, "%s", t[i].hash);
+		snprintf(h.signature, sizeof h.signature, "%s", t[i].head->signature);
+		snprintf(h.public_key, sizeof h.public_key, "%s", t[i].key);
+		snprintf(h.pushed_by, sizeof h.pushed_by, "%s", u->name);
+		if (st->ops->signed_head_add(st, &h, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Links the blob of an accepted attachment event to its account. */
+static int
+attachment_link(struct api *a, const struct event *ev, const char *pushed_by, struct err *e)
+{
+	struct server_blob_link l = { .size = 0 };
+	struct wire_attachment att;
+
+	if (strcmp(ev->kind, "attachment") != 0)
+		return 0;
+	if (wire_attachment_decode(ev->body, &att, e) != 0)	/* checked before: a bug */
+		return -1;
+	snprintf(l.sha256, sizeof l.sha256, "%s", att.sha256);
+	snprintf(l.account_id, sizeof l.account_id, "%s", ev->account_id);
+	snprintf(l.event_id, sizeof l.event_id, "%s", ev->id);
+	snprintf(l.pushed_by, sizeof l.pushed_by, "%s", pushed_by);
+	snprintf(l.mime, sizeof l.mime, "%s", att.mime);
+	l.size = att.size;
+	return a->store->ops->blob_link_add(a->store, &l, e);
 }
 
 /* POST /v1/events: store a batch durably, answer per event, then apply to case state. */
@@ -427,8 +674,10 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 	const json_t *items;
 	struct event *evs = NULL;
 	struct wire_event_result *res = NULL;
+	struct wire_head *heads = NULL;
+	struct batch_tail *tails = NULL;
 	int *store_it = NULL;
-	size_t n = 0, accepted = 0;
+	size_t n = 0, accepted = 0, nheads = 0, ntails = 0;
 	int64_t now = clock_now();
 	char path[40], flag[64];
 	struct err e;
@@ -439,6 +688,12 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 		api_error(rp, 400, "bad_request", "%s", e.msg);
 		goto out;
 	}
+	if (wire_heads_decode(j, (size_t)a->conf->max_batch, &heads, &nheads, &e) != 0) {
+		api_error(rp, 400, "bad_request", "%s", e.msg);
+		goto out;
+	}
+	if (heads_check(a, u, items, heads, nheads, &tails, &ntails, rp) != 0)
+		goto out;
 	n = json_array_size(items);
 	if ((evs = calloc(n + 1, sizeof *evs)) == NULL || (res = calloc(n + 1, sizeof *res)) == NULL ||
 	    (store_it = calloc(n + 1, sizeof *store_it)) == NULL)
@@ -460,7 +715,8 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 		}
 		snprintf(res[i].id, sizeof res[i].id, "%s", evs[i].id);
 		int rc = event_check(a, u, &evs[i], &res[i], flag, sizeof flag, &e);
-		if (rc < 0 || (rc == 1 && st->ops->event_put(st, &evs[i], u->name, now, flag, &e) != 0)) {
+		if (rc < 0 || (rc == 1 && (st->ops->event_put(st, &evs[i], u->name, now, flag, &e) != 0 ||
+					   attachment_link(a, &evs[i], u->name, &e) != 0))) {
 			st->ops->rollback(st);
 			internal_error(rp, "events", &e);
 			goto out;
@@ -471,26 +727,34 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 			log_msg("event refused: user %s, %s: %s", u->name, res[i].id, res[i].reason);
 	}
 	/* the answer waits for this commit: an accepted event is on disk (synchronous=FULL) */
-	if (st->ops->commit(st, &e) != 0) {
+	if (heads_store(a, u, tails, ntails, evs, res, n, now, &e) != 0 ||
+	    st->ops->commit(st, &e) != 0) {
 		st->ops->rollback(st);
 		internal_error(rp, "commit", &e);
 		goto out;
 	}
-	/* applying to case state is its own step: a failure never un-accepts evidence */
-	for (size_t i = 0; i < n; i++) {
-		struct err ae;
+	/* applying to case state is its own step: a failure never un-accepts evidence. One
+	 * transaction for the batch, not one per event: each commit is an fsync, and 200 of them
+	 * made a batch take over a second. An event whose apply fails leaves nothing behind (the
+	 * store's contract) and gets a dead letter in the same transaction. */
+	if (accepted > 0 && st->ops->begin(st, &e) != 0) {
+		log_msg("events of user %s not applied to case state: %s", u->name, e.msg);
+	} else if (accepted > 0) {
+		int failed = 0;
 
-		if (!store_it[i])
-			continue;
-		if (st->ops->begin(st, &e) == 0 && st->ops->event_apply(st, &evs[i], now, &ae) == 0 &&
-		    st->ops->commit(st, &e) == 0)
-			continue;
-		st->ops->rollback(st);
-		if (st->ops->begin(st, &e) != 0 ||
-		    st->ops->dead_letter_add(st, evs[i].id, ae.msg, now, &e) != 0 ||
-		    st->ops->commit(st, &e) != 0) {
+		for (size_t i = 0; i < n && !failed; i++) {
+			struct err ae;
+
+			if (store_it[i] &&
+			    (st->ops->event_apply(st, &evs[i], now, &ae) != 0 ||
+			     (strcmp(evs[i].kind, "reassign") == 0 &&
+			      server_reassign_apply(st, &evs[i], &ae) != 0)) &&
+			    st->ops->dead_letter_add(st, evs[i].id, ae.msg, now, &e) != 0)
+				failed = 1;
+		}
+		if (failed || st->ops->commit(st, &e) != 0) {
 			st->ops->rollback(st);
-			log_msg("dead letter for %s not recorded: %s", evs[i].id, e.msg);
+			log_msg("events of user %s not applied to case state: %s", u->name, e.msg);
 		}
 	}
 	if (accepted > 0)
@@ -502,7 +766,341 @@ out:
 	free(evs);
 	free(res);
 	free(store_it);
+	free(heads);
+	free(tails);
 	json_decref(j);
+}
+
+/* The blob a /v1/blobs/SHA256 request names, when u may see it: 0 with its link, -1 with rp
+ * filled (404 alike for a bad name, no link and out of scope; 503). */
+static int
+blob_target(struct api *a, const struct api_request *rq, const struct server_user *u,
+	    const char **sha, struct server_blob_link *link, struct api_reply *rp)
+{
+	struct err e;
+	int rc;
+
+	*sha = rq->path + strlen("/v1/blobs/");
+	if (a->blobs == NULL) {
+		api_error(rp, 503, "unavailable", "attachments are not available on this server");
+		rp->retry_after = 60;
+		return -1;
+	}
+	if (!blobs_name_valid(*sha)) {
+		api_error(rp, 404, "not_found", "no such object");
+		return -1;
+	}
+	if ((rc = a->store->ops->blob_access(a->store, u, *sha, link, &e)) < 0) {
+		internal_error(rp, "blob", &e);
+		return -1;
+	}
+	if (rc == 1) {
+		/* the same answer whether the blob is unknown or someone else's: no oracle */
+		log_msg("not found or out of scope: user %s asked for blob %.16s", u->name, *sha);
+		api_error(rp, 404, "not_found", "no such object");
+		return -1;
+	}
+	return 0;
+}
+
+/* The upload headers and JSON status of a blob. */
+static void
+blob_status_reply(struct api_reply *rp, int status, const char *sha, int64_t held, int64_t size,
+		  int complete)
+{
+	snprintf(rp->upload_offset, sizeof rp->upload_offset, "%lld", (long long)held);
+	snprintf(rp->upload_length, sizeof rp->upload_length, "%lld", (long long)size);
+	reply_json(rp, status, json_pack("{s:s, s:I, s:I, s:b}", "sha256", sha, "received",
+					 (json_int_t)held, "size", (json_int_t)size, "complete",
+					 complete));
+}
+
+/* HEAD /v1/blobs/SHA256: how much of the blob the server holds (Upload-Offset). */
+static void
+blob_head(struct api *a, const struct api_request *rq, const struct server_user *u,
+	  struct api_reply *rp)
+{
+	struct server_blob_link link;
+	const char *sha;
+	int64_t held;
+	int complete;
+	struct err e;
+
+	if (blob_target(a, rq, u, &sha, &link, rp) != 0)
+		return;
+	if (blobs_status(a->blobs, u->name, sha, &held, &complete, &e) != 0) {
+		internal_error(rp, "blob", &e);
+		return;
+	}
+	blob_status_reply(rp, 200, sha, held, link.size, complete);
+}
+
+/* PUT /v1/blobs/SHA256?offset=N: one chunk of a resumable upload. */
+static void
+blob_put(struct api *a, const struct api_request *rq, const struct server_user *u,
+	 struct api_reply *rp)
+{
+	struct server_blob_link link;
+	const char *sha, *off = rq->query(rq->query_ctx, "offset");
+	char *end;
+	long long offset;
+	int64_t held = 0;
+	struct err e;
+	int rc;
+
+	if (blob_target(a, rq, u, &sha, &link, rp) != 0)
+		return;
+	errno = 0;
+	offset = off != NULL ? strtoll(off, &end, 10) : 0;
+	if (off != NULL && (*off == '\0' || *end != '\0' || offset < 0 || errno != 0)) {
+		api_error(rp, 400, "bad_request", "offset: must be a whole number of bytes");
+		return;
+	}
+	if (link.size > a->conf->max_blob) {
+		api_error(rp, 413, "payload_too_large", "the attachment is larger than %d bytes",
+			  a->conf->max_blob);
+		return;
+	}
+	rc = blobs_put(a->blobs, u->name, sha, link.size, offset, rq->body, rq->body_len, &held, &e);
+	switch (rc) {
+	case BLOBS_PARTIAL:
+	case BLOBS_COMPLETE:
+		if (rc == BLOBS_COMPLETE)
+			log_msg("blob complete: %.16s by user %s", sha, u->name);
+		blob_status_reply(rp, 200, sha, rc == BLOBS_COMPLETE ? link.size : held, link.size,
+				  rc == BLOBS_COMPLETE);
+		break;
+	case BLOBS_BAD_OFFSET:
+		api_error(rp, 409, "offset_mismatch", "the server holds %lld bytes of this blob; "
+			  "send from there", (long long)held);
+		snprintf(rp->upload_offset, sizeof rp->upload_offset, "%lld", (long long)held);
+		break;
+	case BLOBS_TOO_LONG:
+		api_error(rp, 400, "bad_request", "the chunk goes past the attachment's %lld bytes",
+			  (long long)link.size);
+		break;
+	case BLOBS_MISMATCH:
+		log_msg("blob refused: user %s sent bytes that do not hash to %.16s", u->name, sha);
+		api_error(rp, 422, "hash_mismatch", "the bytes received do not have the SHA-256 %s; "
+			  "they were discarded", sha);
+		snprintf(rp->upload_offset, sizeof rp->upload_offset, "0");
+		break;
+	default:
+		internal_error(rp, "blob", &e);
+	}
+}
+
+/* GET /v1/blobs/SHA256: the bytes of a complete blob. */
+static void
+blob_get(struct api *a, const struct api_request *rq, const struct server_user *u,
+	 struct api_reply *rp)
+{
+	struct server_blob_link link;
+	const char *sha;
+	int64_t size;
+	struct err e;
+	int fd, rc;
+
+	if (blob_target(a, rq, u, &sha, &link, rp) != 0)
+		return;
+	if ((rc = blobs_open_read(a->blobs, sha, &fd, &size, &e)) != 0) {
+		if (rc < 0)
+			internal_error(rp, "blob", &e);
+		else
+			api_error(rp, 404, "not_found", "no such object");
+		return;
+	}
+	json_decref(rp->body);
+	rp->body = NULL;
+	rp->status = 200;
+	rp->has_file = 1;
+	rp->file_fd = fd;
+	rp->file_size = size;
+	snprintf(rp->content_type, sizeof rp->content_type, "%s", link.mime);
+}
+
+/* GET /v1/reports/aging?by=F&as_of=YYYY-MM-DD: the aging of a lead's team, or of the whole
+ * book for an admin; the same JSON as `arrears report aging --format json`. */
+static void
+reports_aging_get(struct api *a, const struct api_request *rq, const struct server_user *u,
+		  struct api_reply *rp)
+{
+	const char *by_s = rq->query(rq->query_ctx, "by"), *as_of_s = rq->query(rq->query_ctx,
+										 "as_of");
+	int32_t as_of = date_of_time(clock_now());
+	struct aging aging;
+	struct err e;
+	int by = AGING_BY_NONE;
+	json_t *j;
+
+	if (u->role != ROLE_LEAD && u->role != ROLE_ADMIN) {
+		api_error(rp, 403, "forbidden", "reports are for leads (their team) and admins");
+		return;
+	}
+	if (u->role == ROLE_LEAD && u->team[0] == '\0') {
+		api_error(rp, 403, "forbidden", "lead %s is in no team", u->name);
+		return;
+	}
+	if (by_s != NULL && ((by = aging_by_parse(by_s)) < 0 || by == AGING_BY_SEGMENT)) {
+		api_error(rp, 400, "bad_request", "by: must be product, agent, team or state");
+		return;
+	}
+	if (as_of_s != NULL && date_parse(as_of_s, &as_of, &e) != 0) {
+		api_error(rp, 400, "bad_request", "as_of: %s", e.msg);
+		return;
+	}
+	if (server_report_aging(a->store, u->role == ROLE_LEAD ? u->team : NULL,
+				(enum aging_by)by, as_of, &aging, &e) != 0) {
+		internal_error(rp, "aging", &e);
+		return;
+	}
+	j = aging_json(&aging);
+	aging_free(&aging);
+	if (j == NULL) {
+		err_set(&e, "a group name is not valid UTF-8");
+		internal_error(rp, "aging", &e);
+	} else {
+		reply_json(rp, 200, j);
+	}
+}
+
+/* A call record for review is the call's own events and what its close wrote, all of which
+ * carry the call's id (docs/QA.md). */
+static bool
+qa_call_event(const struct event *ev)
+{
+	static const char *const own[] = { "call_start", "call_answer", "checkpoint", "qa_score" };
+	static const char *const closing[] = { "attempt", "ptp", "dispute", "cease", "callback" };
+	json_t *j;
+	bool call;
+
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strcmp(ev->kind, own[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++) {
+		if (strcmp(ev->kind, closing[i]) != 0)
+			continue;
+		/* most attempts are the dialler's, without a call: only those that name one are
+		 * parsed to be sure */
+		if (strstr(ev->body, "\"call\"") == NULL ||
+		    (j = json_loads(ev->body, 0, NULL)) == NULL)
+			return false;
+		call = json_is_string(json_object_get(j, "call"));
+		json_decref(j);
+		return call;
+	}
+	return false;
+}
+
+struct qa_scan {
+	struct api *a;
+	const struct server_user *u;
+	int64_t from, to;	/* seconds, [from, to) */
+	size_t limit;
+	json_t *events;
+	bool more;
+	struct err e;
+};
+
+static int
+qa_scan_event(void *ctx, const struct event *ev)
+{
+	struct qa_scan *q = ctx;
+	struct server_store *st = q->a->store;
+	json_t *j;
+	int rc;
+
+	if (ev->at < q->from || ev->at >= q->to || !qa_call_event(ev))
+		return 0;
+	if (q->u->role == ROLE_LEAD) {
+		if ((rc = st->ops->account_visible(st, q->u, ev->account_id, &q->e)) < 0)
+			return -1;
+		if (rc == 1)
+			return 0;
+	}
+	if (json_array_size(q->events) == q->limit) {
+		q->more = true;
+		return 1;
+	}
+	if ((j = wire_event_encode(ev, &q->e)) == NULL)
+		return -1;
+	json_array_append_new(q->events, j);
+	return 0;
+}
+
+/* GET /v1/qa/calls?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=N: the events of scripted calls made on
+ * those days (UTC, inclusive; the last 7 days by default), for qa (every account), leads (their
+ * team's) and admins. */
+static void
+qa_calls_get(struct api *a, const struct api_request *rq, const struct server_user *u,
+	     struct api_reply *rp)
+{
+	const char *from_s = rq->query(rq->query_ctx, "from"), *to_s = rq->query(rq->query_ctx, "to");
+	int32_t to = date_of_time(clock_now()), from = to - 6;
+	struct qa_scan q = { .a = a, .u = u };
+	int rc;
+
+	if (u->role != ROLE_QA && u->role != ROLE_LEAD && u->role != ROLE_ADMIN) {
+		api_error(rp, 403, "forbidden", "call records are for qa, leads and admins");
+		return;
+	}
+	if (to_s != NULL && date_parse(to_s, &to, &q.e) != 0) {
+		api_error(rp, 400, "bad_request", "to: %s", q.e.msg);
+		return;
+	}
+	from = to - 6;
+	if (from_s != NULL && date_parse(from_s, &from, &q.e) != 0) {
+		api_error(rp, 400, "bad_request", "from: %s", q.e.msg);
+		return;
+	}
+	if (from > to) {
+		api_error(rp, 400, "bad_request", "from: after to");
+		return;
+	}
+	if (parse_limit(rq->query(rq->query_ctx, "limit"), a->conf->page_limit, &q.limit) != 0) {
+		api_error(rp, 400, "bad_request", "limit: must be a whole number from 1 to %d",
+			  a->conf->page_limit);
+		return;
+	}
+	q.from = (int64_t)from * 86400;
+	q.to = ((int64_t)to + 1) * 86400;
+	if ((q.events = json_array()) == NULL)
+		abort();
+	/* a scan of the log: reviews ask for days at a time, not on every keystroke */
+	rc = a->store->ops->events_scan(a->store, qa_scan_event, &q, &q.e);
+	if (rc < 0) {
+		json_decref(q.events);
+		internal_error(rp, "qa calls", &q.e);
+		return;
+	}
+	reply_json(rp, 200, json_pack("{s:o, s:b}", "events", q.events, "more", q.more));
+}
+
+/* GET /v1/board: the queue board of a lead's team, or of every agent for an admin; for
+ * anyone else it does not exist. */
+static void
+board_get(struct api *a, const struct api_request *rq, const struct server_user *u,
+	  struct api_reply *rp)
+{
+	const char *as_of_s = rq->query(rq->query_ctx, "as_of");
+	int32_t today = date_of_time(clock_now());
+	struct err e;
+	json_t *j;
+
+	if ((u->role != ROLE_LEAD && u->role != ROLE_ADMIN) ||
+	    (u->role == ROLE_LEAD && u->team[0] == '\0')) {
+		log_msg("board refused: user %s (%s)", u->name, server_role_name(u->role));
+		api_error(rp, 404, "not_found", "no such object");
+		return;
+	}
+	if (as_of_s != NULL && date_parse(as_of_s, &today, &e) != 0) {
+		api_error(rp, 400, "bad_request", "as_of: %s", e.msg);
+		return;
+	}
+	if ((j = server_board_json(a->store, u, today, &e)) == NULL)
+		internal_error(rp, "board", &e);
+	else
+		reply_json(rp, 200, j);
 }
 
 static const struct route routes[] = {
@@ -511,7 +1109,13 @@ static const struct route routes[] = {
 	{ .method = "GET", .path = "/v1/changes", .auth = 1, .handler = changes_get },
 	{ .method = "GET", .path = "/v1/accounts/", .prefix = 1, .auth = 1,
 	  .handler = account_get },
+	{ .method = "GET", .path = "/v1/reports/aging", .auth = 1, .handler = reports_aging_get },
+	{ .method = "GET", .path = "/v1/board", .auth = 1, .handler = board_get },
+	{ .method = "GET", .path = "/v1/qa/calls", .auth = 1, .handler = qa_calls_get },
 	{ .method = "POST", .path = "/v1/events", .auth = 1, .handler = events_post },
+	{ .method = "HEAD", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_head },
+	{ .method = "PUT", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_put },
+	{ .method = "GET", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_get },
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])

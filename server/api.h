@@ -28,6 +28,12 @@ struct api_reply {
 	int64_t retry_after;	/* seconds, 0 = no header */
 	char allow[64];		/* Allow header for 405, "" when none */
 	int challenge;		/* send WWW-Authenticate: Bearer */
+	char upload_offset[24];	/* Upload-Offset header of a blob, "" when none */
+	char upload_length[24];	/* Upload-Length header of a blob, "" when none */
+	int has_file;		/* the body is file_size bytes of file_fd (the sender closes it) */
+	int file_fd;
+	int64_t file_size;
+	char content_type[128];	/* of a file body */
 };
 
 struct api;

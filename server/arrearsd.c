@@ -7,16 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices.h"
+#include "clock.h"
 #include "import.h"
+#include "report.h"
+#include "report_aging_out.h"
 #include "server.h"
 #include "store.h"
+#include "verify.h"
 
 /* Exit codes, documented in arrearsd(8). */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,		/* could not do it: storage, TLS, files */
 	EXIT_USAGE = 2,		/* bad arguments or configuration */
-	EXIT_REFUSED = 3	/* an import file with bad records; nothing imported */
+	EXIT_REFUSED = 3,	/* an import file with bad records; nothing imported */
+	EXIT_BROKEN = 4		/* verify: the stored evidence is not intact */
 };
 
 static void
@@ -27,6 +33,10 @@ usage(FILE *out)
 	      "       arrearsd [-c FILE] user add NAME --role agent|field|lead|qa|admin [--team T]\n"
 	      "       arrearsd [-c FILE] import accounts FILE.csv [--skip-bad REJECTS.csv]\n"
 	      "       arrearsd [-c FILE] import payments FILE.csv\n"
+	      "       arrearsd [-c FILE] report aging [--by product|agent|team|state] "
+	      "[--as-of YYYY-MM-DD] [--format table|csv|json]\n"
+	      "       arrearsd [-c FILE] device heads [DEVICE] | device reset-key DEVICE\n"
+	      "       arrearsd [-c FILE] verify\n"
 	      "       arrearsd [-c FILE] --dump-config\n",
 	      out);
 }
@@ -187,6 +197,94 @@ cmd_import(const struct server_config *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Audits the stored evidence; each problem on standard error, the summary on standard output. */
+static int
+cmd_verify(const struct server_config *c)
+{
+	struct server_store *st = NULL;
+	struct verify_summary sum;
+	struct err e;
+	int rc;
+
+	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	rc = verify_book(st, print_problem, NULL, &sum, &e);
+	server_store_close(&st);
+	if (rc < 0) {
+		fprintf(stderr, "arrearsd: verify: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	printf("arrearsd: %s: %lld events on %lld devices, %lld signed heads: %s\n", c->database,
+	       (long long)sum.events, (long long)sum.devices, (long long)sum.signed_heads,
+	       rc == 0 ? "intact" : "BROKEN");
+	if (rc == 0)
+		return EXIT_OK;
+	fprintf(stderr, "arrearsd: verify: %lld problem%s; the first: %s\n", (long long)sum.problems,
+		sum.problems == 1 ? "" : "s", sum.first);
+	return EXIT_BROKEN;
+}
+
+/* `report aging`: the aging of the whole book, written as the client writes its own. */
+static int
+cmd_report(const struct server_config *c, int argc, char **argv)
+{
+	struct server_store *st = NULL;
+	struct aging aging;
+	int32_t as_of = date_of_time(clock_now());
+	int by = AGING_BY_NONE, format = AGING_FORMAT_TABLE, rc;
+	struct err e;
+
+	if (argc < 1 || strcmp(argv[0], "aging") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *arg = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(argv[i], "--by") == 0 && arg != NULL) {
+			if ((by = aging_by_parse(arg)) < 0 || by == AGING_BY_SEGMENT) {
+				fprintf(stderr, "arrearsd: report aging: --by: '%s' is not product, "
+						"agent, team or state\n", arg);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--as-of") == 0 && arg != NULL) {
+			if (date_parse(arg, &as_of, &e) != 0) {
+				fprintf(stderr, "arrearsd: report aging: --as-of: %s\n", e.msg);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--format") == 0 && arg != NULL) {
+			if ((format = aging_format_parse(arg)) < 0) {
+				fprintf(stderr, "arrearsd: report aging: --format: '%s' is not table, csv "
+						"or json\n", arg);
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "arrearsd: report aging: unexpected '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		i++;
+	}
+	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	rc = server_report_aging(st, NULL, (enum aging_by)by, as_of, &aging, &e);
+	server_store_close(&st);
+	if (rc != 0) {
+		fprintf(stderr, "arrearsd: report aging: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	rc = aging_write(stdout, &aging, (enum aging_format)format);
+	aging_free(&aging);
+	if (rc != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "arrearsd: report aging: cannot write to standard output\n");
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -245,8 +343,14 @@ main(int argc, char **argv)
 		return cmd_init(&conf);
 	if (strcmp(argv[0], "user") == 0)
 		return cmd_user(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "device") == 0)
+		return devices_cmd(&conf, argc, argv);
 	if (strcmp(argv[0], "import") == 0)
 		return cmd_import(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "report") == 0)
+		return cmd_report(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "verify") == 0 && argc == 1)
+		return cmd_verify(&conf);
 	if (strcmp(argv[0], "serve") == 0 && argc == 1) {
 		if (log_open(conf.log, &e) != 0 || serve_run(&conf, &e) != 0) {
 			fprintf(stderr, "arrearsd: %s\n", e.msg);

@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "model.h"
+#include "report_aging.h"
 #include "wire.h"
 
 enum server_role {
@@ -29,6 +30,30 @@ struct server_user {
 };
 
 struct server_store;
+struct board_builder;
+
+/* A chain head a device signed (docs/PROTOCOL.md "Signed chain heads"), as kept for audits;
+ * event_hash is the hash the book holds at (device, seq), "" when none. */
+struct server_signed_head {
+	char device[40];
+	int64_t seq;
+	char hash[65];
+	char signature[129];
+	char public_key[65];
+	char pushed_by[32];
+	int64_t received_at;
+	char event_hash[65];
+};
+
+/* The link of a blob to an account, made by an accepted attachment event. */
+struct server_blob_link {
+	char sha256[65];
+	char account_id[ACCOUNT_ID_LEN];
+	char event_id[40];
+	char pushed_by[32];
+	char mime[128];
+	int64_t size;
+};
 
 /* Every operation returns 0 on success and -1 with e filled on failure, unless it says
  * otherwise; "1" results mean "no such thing". Writes happen inside begin/commit. */
@@ -93,11 +118,52 @@ struct server_store_ops {
 	/* stores an event and advances its device's head; flag is "" or why a lead must look */
 	int (*event_put)(struct server_store *s, const struct event *ev, const char *pushed_by,
 			 int64_t received_at, const char *flag, struct err *e);
-	/* applies a stored event to case state (its own step; failures go to dead letters) */
+	/* applies a stored event to case state (its own step; failures go to dead letters); a
+	 * failure changes nothing, so one transaction can hold the applies of a whole batch */
 	int (*event_apply)(struct server_store *s, const struct event *ev, int64_t now,
 			   struct err *e);
 	int (*dead_letter_add)(struct server_store *s, const char *event_id, const char *reason,
 			       int64_t now, struct err *e);
+	/* calls fn with every stored event in (device, seq) order (the body is borrowed for the
+	 * call); stops and returns fn's value when it is not 0 */
+	int (*events_scan)(struct server_store *s,
+			   int (*fn)(void *ctx, const struct event *ev), void *ctx, struct err *e);
+
+	/* a device's registered public key (hex) and the user who registered it: 0, or 1 when
+	 * the device has none */
+	int (*device_key_get)(struct server_store *s, const char *device, char key[65],
+			      char user[32], struct err *e);
+	/* registers a key for a device that has none */
+	int (*device_key_add)(struct server_store *s, const char *device, const char *key,
+			      const char *user, int64_t now, struct err *e);
+	/* forgets a device's key (an admin's reset): 0, or 1 when it had none */
+	int (*device_key_reset)(struct server_store *s, const char *device, struct err *e);
+	/* keeps a verified signed head with the key it verified against */
+	int (*signed_head_add)(struct server_store *s, const struct server_signed_head *h,
+			       struct err *e);
+	/* calls fn with every signed head of device (all devices when NULL) in (device, seq)
+	 * order; stops and returns fn's value when it is not 0 */
+	int (*signed_heads_scan)(struct server_store *s, const char *device,
+				 int (*fn)(void *ctx, const struct server_signed_head *h),
+				 void *ctx, struct err *e);
+	/* links a blob to the account of an accepted attachment event */
+	int (*blob_link_add)(struct server_store *s, const struct server_blob_link *l,
+			     struct err *e);
+	/* whether u may see the blob: 0 with its link in out (size, mime), 1 when no link is
+	 * in u's scope or pushed by u */
+	int (*blob_access)(struct server_store *s, const struct server_user *u, const char *sha256,
+			   struct server_blob_link *out, struct err *e);
+	/* hands fn the aging aggregate of the book (every account when team is NULL, else the
+	 * accounts assigned to team's members), grouped by `by`: one row per group, currency and
+	 * due date, without movement; stops at fn's first failure. Refuses AGING_BY_SEGMENT,
+	 * which the book does not hold */
+	int (*aging_scan)(struct server_store *s, const char *team, enum aging_by by,
+			  aging_row_fn fn, void *ctx, struct err *e);
+	/* feeds the board builder (src/board.h) of day today: the users (of team, or all when
+	 * team is NULL) with their teams, their accounts' due dates and the events since
+	 * BOARD_SCAN_DAYS before today */
+	int (*board_scan)(struct server_store *s, const char *team, int32_t today,
+			  struct board_builder *bb, struct err *e);
 };
 
 struct server_store {

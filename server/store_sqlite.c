@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "store.h"
 
 /* The schema of the server's book. One version so far; a newer file is refused rather than
@@ -24,7 +26,9 @@ static const char schema_sql[] =
 	" wait_until INTEGER NOT NULL);"
 	"CREATE TABLE accounts(id TEXT PRIMARY KEY, assignee TEXT NOT NULL, version INTEGER NOT"
 	" NULL, seq INTEGER NOT NULL UNIQUE, record TEXT NOT NULL);"
-	"CREATE INDEX accounts_assignee ON accounts(assignee);"
+	/* (assignee, seq): a page of one agent's changes is a range of this index; on assignee
+	 * alone every page sorted all of the agent's accounts, 100 times for a first pull */
+	"CREATE INDEX accounts_assignee ON accounts(assignee, seq);"
 	"CREATE TABLE departures(seq INTEGER PRIMARY KEY, account_id TEXT NOT NULL,"
 	" assignee TEXT NOT NULL, team TEXT NOT NULL);"
 	"CREATE TABLE payments(reference TEXT PRIMARY KEY, account_id TEXT NOT NULL,"
@@ -40,6 +44,15 @@ static const char schema_sql[] =
 	" last_event_at INTEGER NOT NULL, last_kind TEXT NOT NULL);"
 	"CREATE TABLE dead_letters(id INTEGER PRIMARY KEY, event_id TEXT NOT NULL,"
 	" reason TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE TABLE device_keys(device TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
+	" user TEXT NOT NULL, registered_at INTEGER NOT NULL);"
+	"CREATE TABLE signed_heads(device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL,"
+	" signature TEXT NOT NULL, public_key TEXT NOT NULL, pushed_by TEXT NOT NULL,"
+	" received_at INTEGER NOT NULL, PRIMARY KEY(device, seq));"
+	"CREATE TABLE blob_links(event_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,"
+	" account_id TEXT NOT NULL, pushed_by TEXT NOT NULL, mime TEXT NOT NULL,"
+	" size INTEGER NOT NULL);"
+	"CREATE INDEX blob_links_sha ON blob_links(sha256);"
 	"INSERT INTO meta(key, value) VALUES('seq', 0);";
 
 /* Scope predicates, written once: ?1 the user's name, ?4 the user's team. */
@@ -76,6 +89,14 @@ enum query {
 	Q_ACCOUNT_EXISTS,
 	Q_CASE_APPLY,
 	Q_DEAD_LETTER,
+	Q_EVENTS_SCAN,
+	Q_DEVICE_KEY_GET,
+	Q_DEVICE_KEY_ADD,
+	Q_DEVICE_KEY_RESET,
+	Q_SIGNED_HEAD_ADD,
+	Q_SIGNED_HEADS,
+	Q_BLOB_LINK_ADD,
+	Q_BLOB_LINKS,
 	Q_COUNT
 };
 
@@ -138,13 +159,47 @@ static const char *const query_sql[Q_COUNT] = {
 			 " events = events + 1, last_event_at = max(last_event_at, excluded.last_event_at),"
 			 " last_kind = excluded.last_kind",
 	[Q_DEAD_LETTER] = "INSERT INTO dead_letters(event_id, reason, at) VALUES(?1, ?2, ?3)",
+	[Q_EVENTS_SCAN] = "SELECT id, device, seq, account_id, kind, user, at, body, prev_hash,"
+			  " hash FROM events ORDER BY device, seq",
+	[Q_DEVICE_KEY_GET] = "SELECT public_key, user FROM device_keys WHERE device = ?1",
+	[Q_DEVICE_KEY_ADD] = "INSERT INTO device_keys(device, public_key, user, registered_at)"
+			     " VALUES(?1, ?2, ?3, ?4)",
+	[Q_DEVICE_KEY_RESET] = "DELETE FROM device_keys WHERE device = ?1",
+	/* a head signed again (a retried batch) keeps its first record */
+	[Q_SIGNED_HEAD_ADD] = "INSERT INTO signed_heads(device, seq, hash, signature, public_key,"
+			      " pushed_by, received_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+			      " ON CONFLICT(device, seq) DO NOTHING",
+	[Q_SIGNED_HEADS] = "SELECT h.device, h.seq, h.hash, h.signature, h.public_key, h.pushed_by,"
+			   " h.received_at, coalesce(e.hash, '') FROM signed_heads h LEFT JOIN"
+			   " events e ON e.device = h.device AND e.seq = h.seq"
+			   " WHERE ?1 IS NULL OR h.device = ?1 ORDER BY h.device, h.seq",
+	[Q_BLOB_LINK_ADD] = "INSERT INTO blob_links(event_id, sha256, account_id, pushed_by, mime,"
+			    " size) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(event_id) DO NOTHING",
+	[Q_BLOB_LINKS] = "SELECT event_id, account_id, pushed_by, mime, size FROM blob_links"
+			 " WHERE sha256 = ?1 ORDER BY rowid",
 };
 
 struct sqlite_store {
 	struct server_store base;	/* first, so the interface pointer is this one */
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];	/* prepared on first use */
+	int writing;			/* holds writer_lock: between begin and commit/rollback */
 };
+
+/* The writers of this process take turns here before BEGIN IMMEDIATE. SQLite's busy handler
+ * would make them poll with sleeps of up to 100 ms, so under many clients a push could wait
+ * whole seconds behind others that came later; a mutex hands the lock on at once. Other
+ * processes (an import beside the server) still meet the busy timeout. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+writer_release(struct sqlite_store *s)
+{
+	if (s->writing) {
+		s->writing = 0;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
 
 static struct sqlite_store *
 impl(struct server_store *s)
@@ -206,6 +261,7 @@ sq_close(struct server_store *base)
 {
 	struct sqlite_store *s = impl(base);
 
+	writer_release(s);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
 	sqlite3_close(s->db);
@@ -217,9 +273,19 @@ sq_begin(struct server_store *base, struct err *e)
 {
 	struct sqlite_store *s = impl(base);
 
+	int took = !s->writing;
+
+	if (took) {
+		pthread_mutex_lock(&writer_lock);
+		s->writing = 1;
+	}
 	/* IMMEDIATE: a writer takes the lock up front rather than failing at its first write */
-	return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0
-										   : db_err(s, e);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	db_err(s, e);
+	if (took)
+		writer_release(s);
+	return -1;
 }
 
 static int
@@ -227,13 +293,17 @@ sq_commit(struct server_store *base, struct err *e)
 {
 	struct sqlite_store *s = impl(base);
 
-	return sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_err(s, e);
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(s, e);	/* still in the transaction: the rollback releases */
+	writer_release(s);
+	return 0;
 }
 
 static void
 sq_rollback(struct server_store *base)
 {
 	sqlite3_exec(impl(base)->db, "ROLLBACK", NULL, NULL, NULL);
+	writer_release(impl(base));
 }
 
 static int
@@ -819,6 +889,354 @@ sq_dead_letter_add(struct server_store *base, const char *event_id, const char *
 	return exec_stmt(s, st, e);
 }
 
+static int
+sq_events_scan(struct server_store *base, int (*fn)(void *ctx, const struct event *ev),
+	       void *ctx, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_EVENTS_SCAN, e);
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event ev;
+
+		column_copy(st, 0, ev.id, sizeof ev.id);
+		column_copy(st, 1, ev.device, sizeof ev.device);
+		ev.seq = sqlite3_column_int64(st, 2);
+		column_copy(st, 3, ev.account_id, sizeof ev.account_id);
+		column_copy(st, 4, ev.kind, sizeof ev.kind);
+		column_copy(st, 5, ev.user, sizeof ev.user);
+		ev.at = sqlite3_column_int64(st, 6);
+		ev.body = (char *)sqlite3_column_text(st, 7);
+		column_copy(st, 8, ev.prev_hash, sizeof ev.prev_hash);
+		column_copy(st, 9, ev.hash, sizeof ev.hash);
+		if (ev.body == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if ((ret = fn(ctx, &ev)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_err(s, e);
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_device_key_get(struct server_store *base, const char *device, char key[65], char user[32],
+		  struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_DEVICE_KEY_GET, e);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, device);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		column_copy(st, 0, key, 65);
+		column_copy(st, 1, user, 32);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : db_err(s, e);
+}
+
+static int
+sq_device_key_add(struct server_store *base, const char *device, const char *key,
+		  const char *user, int64_t now, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_DEVICE_KEY_ADD, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, device);
+	bind_text(st, 2, key);
+	bind_text(st, 3, user);
+	sqlite3_bind_int64(st, 4, now);
+	return exec_stmt(s, st, e);
+}
+
+static int
+sq_device_key_reset(struct server_store *base, const char *device, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_DEVICE_KEY_RESET, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, device);
+	if (exec_stmt(s, st, e) != 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 0 : 1;
+}
+
+static int
+sq_signed_head_add(struct server_store *base, const struct server_signed_head *h,
+		   struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_SIGNED_HEAD_ADD, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, h->device);
+	sqlite3_bind_int64(st, 2, h->seq);
+	bind_text(st, 3, h->hash);
+	bind_text(st, 4, h->signature);
+	bind_text(st, 5, h->public_key);
+	bind_text(st, 6, h->pushed_by);
+	sqlite3_bind_int64(st, 7, h->received_at);
+	return exec_stmt(s, st, e);
+}
+
+static int
+sq_signed_heads_scan(struct server_store *base, const char *device,
+		     int (*fn)(void *ctx, const struct server_signed_head *h), void *ctx,
+		     struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_SIGNED_HEADS, e);
+	int rc, ret = 0;
+
+	if (st == NULL)
+		return -1;
+	if (device != NULL)
+		bind_text(st, 1, device);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct server_signed_head h;
+
+		column_copy(st, 0, h.device, sizeof h.device);
+		h.seq = sqlite3_column_int64(st, 1);
+		column_copy(st, 2, h.hash, sizeof h.hash);
+		column_copy(st, 3, h.signature, sizeof h.signature);
+		column_copy(st, 4, h.public_key, sizeof h.public_key);
+		column_copy(st, 5, h.pushed_by, sizeof h.pushed_by);
+		h.received_at = sqlite3_column_int64(st, 6);
+		column_copy(st, 7, h.event_hash, sizeof h.event_hash);
+		if ((ret = fn(ctx, &h)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_err(s, e);
+	sqlite3_reset(st);
+	return ret;
+}
+
+static int
+sq_blob_link_add(struct server_store *base, const struct server_blob_link *l, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_BLOB_LINK_ADD, e);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, l->event_id);
+	bind_text(st, 2, l->sha256);
+	bind_text(st, 3, l->account_id);
+	bind_text(st, 4, l->pushed_by);
+	bind_text(st, 5, l->mime);
+	sqlite3_bind_int64(st, 6, l->size);
+	return exec_stmt(s, st, e);
+}
+
+static int
+sq_blob_access(struct server_store *base, const struct server_user *u, const char *sha256,
+	       struct server_blob_link *out, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	struct server_blob_link *links = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *st = stmt(s, Q_BLOB_LINKS, e);
+	int rc, ret = 1;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, sha256);
+	/* collected first: the scope check below runs statements of its own */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct server_blob_link *l;
+
+		if (n == cap && (links = realloc(links, (cap = cap ? 2 * cap : 4) * sizeof *links)) == NULL)
+			abort();
+		l = &links[n++];
+		snprintf(l->sha256, sizeof l->sha256, "%s", sha256);
+		column_copy(st, 0, l->event_id, sizeof l->event_id);
+		column_copy(st, 1, l->account_id, sizeof l->account_id);
+		column_copy(st, 2, l->pushed_by, sizeof l->pushed_by);
+		column_copy(st, 3, l->mime, sizeof l->mime);
+		l->size = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(links);
+		return db_err(s, e);
+	}
+	for (size_t i = 0; i < n && ret == 1; i++) {
+		if (strcmp(links[i].pushed_by, u->name) == 0)
+			ret = 0;
+		else if ((ret = sq_account_visible(base, u, links[i].account_id, e)) < 0)
+			break;
+		if (ret == 0)
+			*out = links[i];
+	}
+	free(links);
+	return ret;
+}
+
+/* The book's aging groupings, read from each account's record; team from the assignee's
+ * user row, as the scope of a lead is. */
+static const char *const aging_columns[AGING_BY_COUNT_] = {
+	[AGING_BY_NONE] = "''",
+	[AGING_BY_PRODUCT] = "json_extract(record, '$.product')",
+	[AGING_BY_AGENT] = "assignee",
+	[AGING_BY_TEAM] = "coalesce((SELECT team FROM users u WHERE u.name = assignee), '')",
+	[AGING_BY_STATE] = "coalesce(json_extract(record, '$.region'), '')",
+};
+
+static int
+sq_aging_scan(struct server_store *base, const char *team, enum aging_by by, aging_row_fn fn,
+	      void *ctx, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = NULL;
+	char sql[768];
+	int rc, n;
+
+	if ((unsigned)by >= AGING_BY_COUNT_ || aging_columns[by] == NULL)
+		return err_set(e, "aging: the server's book has no %s; group by product, agent, "
+				  "team or state", aging_by_name(by) ? aging_by_name(by) : "such field");
+	/* Due dates are kept as YYYY-MM-DD text; julianday counts them in days, and the Unix
+	 * epoch is Julian day 2440587.5, so this is the day number the client keeps. */
+	n = snprintf(sql, sizeof sql,
+		     "SELECT %s, json_extract(record, '$.currency'), CAST(julianday(json_extract("
+		     "record, '$.due_date')) - 2440587.5 AS INTEGER), count(*), sum(json_extract("
+		     "record, '$.balance.total')), sum(json_extract(record, '$.balance.past_due')) "
+		     "FROM accounts%s GROUP BY 1, 2, 3",
+		     aging_columns[by],
+		     team != NULL ? " WHERE assignee IN (SELECT name FROM users WHERE team = ?1 AND "
+				    "team <> '')" : "");
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return err_set(e, "aging: query too long");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e);
+	if (team != NULL)
+		bind_text(st, 1, team);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *g = sqlite3_column_text(st, 0), *cur = sqlite3_column_text(st, 1);
+		struct aging_row r = {
+			.group = g != NULL ? (const char *)g : "",
+			.currency = cur != NULL ? (const char *)cur : "",
+			.due_date = sqlite3_column_int(st, 2),
+			.accounts = sqlite3_column_int64(st, 3),
+			.balance = sqlite3_column_int64(st, 4),
+			.past_due = sqlite3_column_int64(st, 5),
+		};
+
+		if (fn(ctx, &r, e) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		db_err(s, e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* One board query: rows of text columns handed to fn. */
+static int
+board_rows(struct sqlite_store *s, const char *sql, const char *team, int64_t since,
+	   void (*fn)(struct board_builder *bb, sqlite3_stmt *st, int32_t today),
+	   struct board_builder *bb, int32_t today, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e);
+	if (team != NULL)
+		bind_text(st, 1, team);
+	sqlite3_bind_int64(st, 2, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(bb, st, today);
+	if (rc != SQLITE_DONE) {
+		db_err(s, e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static const char *
+text_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t != NULL ? (const char *)t : "";
+}
+
+static void
+board_user_row(struct board_builder *bb, sqlite3_stmt *st, int32_t today)
+{
+	(void)today;
+	board_add_agent(bb, text_col(st, 0), text_col(st, 1));
+}
+
+static void
+board_account_row(struct board_builder *bb, sqlite3_stmt *st, int32_t today)
+{
+	board_add_accounts(bb, text_col(st, 0), account_dpd(sqlite3_column_int(st, 1), today),
+			   sqlite3_column_int64(st, 2));
+}
+
+static void
+board_event_row(struct board_builder *bb, sqlite3_stmt *st, int32_t today)
+{
+	struct event ev = { .at = sqlite3_column_int64(st, 4) };
+
+	(void)today;
+	snprintf(ev.id, sizeof ev.id, "%s", text_col(st, 0));
+	snprintf(ev.account_id, sizeof ev.account_id, "%s", text_col(st, 1));
+	snprintf(ev.kind, sizeof ev.kind, "%s", text_col(st, 2));
+	snprintf(ev.user, sizeof ev.user, "%s", text_col(st, 3));
+	ev.body = (char *)text_col(st, 5);
+	board_add_event(bb, &ev);
+}
+
+/* The people on a board are those who work cases (agents, field agents, leads); accounts are
+ * grouped by assignee and due date, a few thousand rows for a big book. */
+static int
+sq_board_scan(struct server_store *base, const char *team, int32_t today,
+	      struct board_builder *bb, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	int64_t since = ((int64_t)today - BOARD_SCAN_DAYS + 1) * 86400;
+	const char *in_team = team != NULL ? " AND team = ?1 AND team <> ''" : "";
+	char users[256], accounts[512];
+
+	snprintf(users, sizeof users, "SELECT name, team FROM users WHERE role IN ('agent', "
+		 "'field', 'lead')%s", in_team);
+	snprintf(accounts, sizeof accounts,
+		 "SELECT assignee, CAST(julianday(json_extract(record, '$.due_date')) - 2440587.5 "
+		 "AS INTEGER), count(*) FROM accounts%s GROUP BY 1, 2",
+		 team != NULL ? " WHERE assignee IN (SELECT name FROM users WHERE team = ?1 AND "
+				"team <> '')" : "");
+	return board_rows(s, users, team, since, board_user_row, bb, today, e) ||
+	       board_rows(s, accounts, team, since, board_account_row, bb, today, e) ||
+	       board_rows(s, "SELECT id, account_id, kind, user, at, body FROM events WHERE "
+			     "at >= ?2", NULL, since, board_event_row, bb, today, e) ? -1 : 0;
+}
+
 static const struct server_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -844,6 +1262,16 @@ static const struct server_store_ops sqlite_ops = {
 	.event_put = sq_event_put,
 	.event_apply = sq_event_apply,
 	.dead_letter_add = sq_dead_letter_add,
+	.events_scan = sq_events_scan,
+	.device_key_get = sq_device_key_get,
+	.device_key_add = sq_device_key_add,
+	.device_key_reset = sq_device_key_reset,
+	.signed_head_add = sq_signed_head_add,
+	.signed_heads_scan = sq_signed_heads_scan,
+	.blob_link_add = sq_blob_link_add,
+	.blob_access = sq_blob_access,
+	.aging_scan = sq_aging_scan,
+	.board_scan = sq_board_scan,
 };
 
 static int

@@ -11,9 +11,11 @@
 #include "clock.h"
 #include "commands.h"
 #include "csv_write.h"
+#include "device_key.h"
 #include "event_text.h"
 #include "evidence.h"
 #include "settings.h"
+#include "signed_heads.h"
 #include "store.h"
 
 #define EXIT_BROKEN 1
@@ -80,6 +82,39 @@ open_cache(const struct global_opts *g, const struct audit_opts *o, struct store
 	return 0;
 }
 
+/* The signed heads of this cache, checked against its device key file when there is one. */
+static int
+audit_heads(struct store *store)
+{
+	struct signed_heads_report h;
+	struct device_key key;
+	struct err e = { "" };
+	char pk[DEVICE_KEY_HEX];
+	int rc, keyed = device_key_load(store_path(store), 0, &key, &e);
+
+	if (keyed < 0) {
+		fprintf(stderr, "arrears audit: %s\n", e.msg);
+		return EXIT_BROKEN;
+	}
+	if (keyed == 0)
+		device_key_public_hex(&key, pk);
+	device_key_wipe(&key);
+	if ((rc = signed_heads_verify(store, keyed == 0 ? pk : NULL, &h, &e)) < 0) {
+		fprintf(stderr, "arrears audit: %s\n", e.msg);
+		return EXIT_BROKEN;
+	}
+	if (rc == 1) {
+		printf("signature broken: %s\n", h.problem);
+		return EXIT_BROKEN;
+	}
+	if (h.heads > 0)
+		printf("%lld signed heads verified; the newest signs link %lld with key %.16s...\n",
+		       (long long)h.heads, (long long)h.last_seq, h.public_key);
+	else
+		printf("no signed heads yet (nothing pushed since the device key was made)\n");
+	return 0;
+}
+
 static int
 audit_verify(struct store *store)
 {
@@ -94,7 +129,7 @@ audit_verify(struct store *store)
 	if (rc == 0) {
 		printf("%lld events in %lld device chains intact\n", (long long)r.events,
 		       (long long)r.devices);
-		return 0;
+		return audit_heads(store);
 	}
 	printf("evidence broken at event %s: %s\n", r.first_bad, r.problem);
 	printf("%lld events checked in %lld device chains before it\n", (long long)r.events - 1,

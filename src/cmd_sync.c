@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -124,16 +125,26 @@ cmd_sync(int argc, char **argv, const struct global_opts *g)
 	struct sync_report r;
 	struct store *store;
 	struct err e = { "" };
+	long long limit = 0;
+	char *end;
 	int rc = 2;
 
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: arrears sync\n");
+	/* --upload-limit BYTES: a metered link sends at most that much of attachments a run */
+	if (argc == 3 && strcmp(argv[1], "--upload-limit") == 0) {
+		limit = strtoll(argv[2], &end, 10);
+		if (argv[2][0] == '\0' || *end != '\0' || limit < 1) {
+			fprintf(stderr, "arrears sync: --upload-limit: '%s' is not a number of bytes "
+				"(1 or more)\n", argv[2]);
+			return 2;
+		}
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: arrears sync [--upload-limit BYTES]\n");
 		return 2;
 	}
 	if ((store = open_cache(g, &cfg, STORE_OPEN_EXISTING, &rc)) == NULL)
 		return rc;
 	conf_from(&cfg, &c);
+	c.upload_limit = limit;
 	rc = sync_run(store, &c, &r, &e);
 	store_close(&store);
 	printf("pulled %lld accounts, %lld removed, in %d pages%s; pushed %lld events "
@@ -142,6 +153,10 @@ cmd_sync(int argc, char **argv, const struct global_opts *g)
 	       r.refreshed ? " (the server's book is new: pulled afresh)" : "",
 	       (long long)r.accepted, (long long)r.duplicates, (long long)r.rejected,
 	       (long long)r.pending);
+	if (r.blobs_done > 0 || r.blobs_failed > 0 || r.blobs_waiting > 0 || r.blob_bytes > 0)
+		printf("attachments: %lld uploaded (%lld bytes sent), %lld failed, %lld waiting\n",
+		       (long long)r.blobs_done, (long long)r.blob_bytes, (long long)r.blobs_failed,
+		       (long long)r.blobs_waiting);
 	if (rc != SYNC_OK)
 		fprintf(stderr, "arrears sync: %s\n", e.msg);
 	return rc;

@@ -15,6 +15,18 @@ field(json_t *body, const char *key)
 	return v != NULL ? v : "?";
 }
 
+/* An integer field as text, "?" when absent. */
+static const char *
+size_text(json_t *body, char *buf, size_t len)
+{
+	json_t *v = json_object_get(body, "size");
+
+	if (!json_is_integer(v))
+		return "?";
+	snprintf(buf, len, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
 /* Whether ev happened inside a call and reads as a line under it (the call's start and its
  * attempt are the call's own lines). */
 static bool
@@ -28,6 +40,7 @@ char *
 event_describe(const struct event *ev, char *buf, size_t len)
 {
 	json_t *body = json_loads(ev->body, 0, NULL);
+	char num[24];
 	size_t indent;
 
 	if (body == NULL) {
@@ -51,6 +64,11 @@ event_describe(const struct event *ev, char *buf, size_t len)
 			 field(body, "reference"));
 	else if (strcmp(ev->kind, "note") == 0)
 		snprintf(buf, len, "note: %s", field(body, "text"));
+	else if (strcmp(ev->kind, "attachment") == 0)
+		snprintf(buf, len, "attachment %s (%s, %s bytes)%s%s", field(body, "name"),
+			 field(body, "mime"), size_text(body, num, sizeof num),
+			 json_object_get(body, "note") ? ": " : "",
+			 json_object_get(body, "note") ? field(body, "note") : "");
 	else if (strcmp(ev->kind, "callback") == 0)
 		snprintf(buf, len, "callback requested for %s", field(body, "due_at"));
 	else if (strcmp(ev->kind, "call_start") == 0)
@@ -64,6 +82,10 @@ event_describe(const struct event *ev, char *buf, size_t len)
 		snprintf(buf, len, "checkpoint %s done", field(body, "label"));
 	else if (strcmp(ev->kind, "ptp_approval") == 0)
 		snprintf(buf, len, "promise %s by a lead", field(body, "decision"));
+	else if (strcmp(ev->kind, "qa_score") == 0)
+		snprintf(buf, len, "QA review: %lld%% %s", (long long)json_integer_value(
+				 json_object_get(body, "percent")),
+			 json_is_true(json_object_get(body, "passed")) ? "pass" : "fail");
 	else if (strcmp(ev->kind, "dispute") == 0 || strcmp(ev->kind, "cease") == 0 ||
 		 strcmp(ev->kind, "vulnerable") == 0)
 		snprintf(buf, len, "%s %s%s%s", ev->kind, field(body, "state"),

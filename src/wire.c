@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,10 @@ wire_cursor_parse(const char *s, struct wire_cursor *c, struct err *e)
 	ep = strtoull(s, &end, 10);
 	if (*end != '.' || ep == 0 || ep > UINT32_MAX || end[1] < '0' || end[1] > '9')
 		return err_set(e, "cursor '%.40s' is not EPOCH.SEQ", s);
+	/* a sequence past the largest integer is refused, not taken as the largest */
+	errno = 0;
 	seq = strtoll(end + 1, &end, 10);
-	if (*end != '\0' || seq < 0)
+	if (*end != '\0' || seq < 0 || errno == ERANGE)
 		return err_set(e, "cursor '%.40s' is not EPOCH.SEQ", s);
 	c->epoch = (uint32_t)ep;
 	c->seq = seq;
@@ -269,6 +272,122 @@ wire_batch_items(const json_t *j, size_t max, struct err *e)
 		return NULL;
 	}
 	return arr;
+}
+
+json_t *
+wire_heads_encode(const struct wire_head *h, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s}", "device", h[i].device,
+						     "seq", (json_int_t)h[i].seq, "hash", h[i].hash,
+						     "signature", h[i].signature));
+	return arr;
+}
+
+int
+wire_heads_decode(const json_t *batch, size_t max, struct wire_head **out, size_t *n,
+		  struct err *e)
+{
+	const json_t *arr = json_object_get(batch, "heads"), *item;
+	struct wire_head *h;
+	char path[40];
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return err_set(e, "$.heads: must be an array");
+	if (json_array_size(arr) > max)
+		return err_set(e, "$.heads: more than %zu heads", max);
+	if ((h = calloc(json_array_size(arr) + 1, sizeof *h)) == NULL)
+		return err_set(e, "out of memory");
+	json_array_foreach(arr, i, item) {
+		snprintf(path, sizeof path, "$.heads[%zu]", i);
+		if (!json_is_object(item)) {
+			err_set(e, "%s: must be an object", path);
+			goto fail;
+		}
+		if (get_text(item, path, "device", 1, h[i].device, sizeof h[i].device, e) != 0 ||
+		    get_int(item, path, "seq", 1, 1, &h[i].seq, e) != 0 ||
+		    get_text(item, path, "hash", 1, h[i].hash, sizeof h[i].hash, e) != 0 ||
+		    get_text(item, path, "signature", 1, h[i].signature, sizeof h[i].signature, e) != 0)
+			goto fail;
+		if (!is_hex64(h[i].hash)) {
+			err_set(e, "%s.hash: must be 64 lowercase hex characters", path);
+			goto fail;
+		}
+	}
+	*out = h;
+	*n = json_array_size(arr);
+	return 0;
+fail:
+	free(h);
+	return -1;
+}
+
+int
+wire_hex64_valid(const char *s)
+{
+	return is_hex64(s);
+}
+
+int
+wire_attachment_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 255 || strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+int
+wire_mime_valid(const char *mime)
+{
+	static const char tchar[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789!#$&^_.+-";
+	size_t a = strspn(mime, tchar);
+
+	return a > 0 && mime[a] == '/' && mime[a + 1] != '\0' &&
+	       mime[a + 1 + strspn(mime + a + 1, tchar)] == '\0';
+}
+
+int
+wire_attachment_decode(const char *body, struct wire_attachment *out, struct err *e)
+{
+	json_t *j = json_loads(body, JSON_REJECT_DUPLICATES, NULL);
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(j)) {
+		err_set(e, "$.body: must be a JSON object");
+		goto out;
+	}
+	if (get_text(j, "$.body", "sha256", 1, out->sha256, sizeof out->sha256, e) != 0 ||
+	    get_text(j, "$.body", "name", 1, out->name, sizeof out->name, e) != 0 ||
+	    get_text(j, "$.body", "mime", 1, out->mime, sizeof out->mime, e) != 0 ||
+	    get_int(j, "$.body", "size", 1, 0, &out->size, e) != 0 ||
+	    get_text(j, "$.body", "note", 0, out->note, sizeof out->note, e) != 0)
+		goto out;
+	if (!is_hex64(out->sha256))
+		err_set(e, "$.body.sha256: must be 64 lowercase hex characters");
+	else if (!wire_attachment_name_valid(out->name))
+		err_set(e, "$.body.name: must be a file name of 1 to 255 bytes without '/'");
+	else if (!wire_mime_valid(out->mime))
+		err_set(e, "$.body.mime: must be a media type such as image/jpeg");
+	else
+		rc = 0;
+out:
+	json_decref(j);
+	return rc;
 }
 
 static const char *const result_names[] = {

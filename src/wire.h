@@ -81,6 +81,44 @@ int wire_event_decode(const json_t *j, const char *path, struct event *out, stru
 /* The batch body { "events": [ ... ] } of n events. New reference or NULL. */
 json_t *wire_batch_encode(const struct event *evs, size_t n, struct err *e);
 
+/* A device's chain head as a push signs it (docs/PROTOCOL.md "Signed chain heads"). */
+struct wire_head {
+	char device[40];
+	int64_t seq;
+	char hash[65];
+	char signature[129];	/* 128 hex */
+};
+
+/* The "heads" array of a batch. New reference. */
+json_t *wire_heads_encode(const struct wire_head *h, size_t n);
+
+/* Reads the optional "heads" array of a batch body (at most max items) into a new array (*out,
+ * free with free(); NULL and 0 when the batch has none). 0 or -1 naming the JSON path. */
+int wire_heads_decode(const json_t *batch, size_t max, struct wire_head **out, size_t *n,
+		      struct err *e);
+
+/* The body of an attachment event (docs/PROTOCOL.md "Attachments"). */
+struct wire_attachment {
+	char sha256[65];
+	char name[256];
+	char mime[128];
+	int64_t size;
+	char note[1024];	/* "" when none */
+};
+
+/* Reads an attachment event's body text, checking every field; 0 or -1 naming the JSON path. */
+int wire_attachment_decode(const char *body, struct wire_attachment *out, struct err *e);
+
+/* Whether name is a file name an attachment may carry: 1 to 255 bytes, no '/', no control
+ * character, not "." or "..". */
+int wire_attachment_name_valid(const char *name);
+
+/* Whether s is 64 lowercase hex characters (a SHA-256, a public key). */
+int wire_hex64_valid(const char *s);
+
+/* Whether mime looks like a media type: TYPE/SUBTYPE of letters, digits and !#$&^_.+- . */
+int wire_mime_valid(const char *mime);
+
 /* The "events" array of a batch body, checked to be an array of at most max items. Borrowed. */
 const json_t *wire_batch_items(const json_t *j, size_t max, struct err *e);
 
