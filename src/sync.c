@@ -12,12 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "clock.h"
 #include "contactability.h"
+#include "device_key.h"
 #include "store.h"
 #include "sync.h"
 #include "wire.h"
@@ -28,6 +31,8 @@
 #define BACKOFF_BASE_MS 500
 #define BACKOFF_CAP_MS 30000
 #define JSON_DEPTH 32
+#define BLOB_CHUNK (256 * 1024)
+#define BLOB_CHUNK_MIN 1024
 
 /* Flags a client may only make stricter: a local cease or dispute stays until the server
  * has seen the event that set it and sends the flag itself. */
@@ -43,7 +48,15 @@ struct answer {
 struct reply {
 	long status;
 	long retry_after;
+	int64_t upload_offset;	/* the Upload-Offset header of a blob answer, -1 when none */
 	json_t *body;		/* owned; NULL when not JSON */
+};
+
+/* What a request sends: a JSON text, or raw bytes (an attachment chunk). */
+struct payload {
+	const char *data;
+	size_t len;
+	const char *type;	/* Content-Type */
 };
 
 void
@@ -102,6 +115,29 @@ answer_write(char *ptr, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
+/* Keeps the Upload-Offset header of a blob answer. */
+static size_t
+header_seen(char *ptr, size_t size, size_t nmemb, void *ctx)
+{
+	struct reply *r = ctx;
+	size_t n = size * nmemb;
+	static const char name[] = "upload-offset:";
+
+	if (n > sizeof name - 1 && strncasecmp(ptr, name, sizeof name - 1) == 0) {
+		char num[32];
+		size_t k = n - (sizeof name - 1) < sizeof num - 1 ? n - (sizeof name - 1) : sizeof num - 1;
+		char *end;
+		long long v;
+
+		memcpy(num, ptr + sizeof name - 1, k);
+		num[k] = '\0';
+		v = strtoll(num, &end, 10);
+		if (end != num && v >= 0)
+			r->upload_offset = v;
+	}
+	return n;
+}
+
 /* Failures no retry can mend: the server is not the one the configuration trusts. */
 static int
 trust_failure(CURLcode cc)
@@ -116,7 +152,7 @@ trust_failure(CURLcode cc)
  * e says why. */
 static int
 http_once(const struct sync_conf *c, const char *base, const char *method, const char *path,
-	  const char *token, const char *body, struct reply *r, struct err *e)
+	  const char *token, const struct payload *body, struct reply *r, struct err *e)
 {
 	CURL *h;
 	struct curl_slist *hdrs = NULL;
@@ -127,13 +163,18 @@ http_once(const struct sync_conf *c, const char *base, const char *method, const
 	int rc = -1;
 
 	memset(r, 0, sizeof *r);
+	r->upload_offset = -1;
 	if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
 		return err_set(e, "server URL too long");
 	if ((h = curl_easy_init()) == NULL)
 		return err_set(e, "libcurl failed to initialise");
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
-	if (body != NULL)
-		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	if (body != NULL) {
+		char ctype[160];
+
+		snprintf(ctype, sizeof ctype, "Content-Type: %s", body->type);
+		hdrs = curl_slist_append(hdrs, ctype);
+	}
 	if (token != NULL) {
 		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 		hdrs = curl_slist_append(hdrs, auth);
@@ -152,9 +193,13 @@ http_once(const struct sync_conf *c, const char *base, const char *method, const
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	if (body != NULL) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body->len);
 	}
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, header_seen);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, answer_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
@@ -207,8 +252,9 @@ answer_error(const struct reply *r, const char *what, struct err *e)
  * are idempotent by event id). Returns SYNC_OK with the answer in r (whatever its status),
  * SYNC_UNREACHABLE when the attempts ran out, SYNC_FAILED when the server is not trusted. */
 static int
-request(const struct sync_conf *c, const char *base, const char *method, const char *path,
-	const char *token, const char *body, struct reply *r, struct err *e)
+request_payload(const struct sync_conf *c, const char *base, const char *method,
+		const char *path, const char *token, const struct payload *body, struct reply *r,
+		struct err *e)
 {
 	for (int attempt = 1;; attempt++) {
 		int64_t wait;
@@ -227,6 +273,17 @@ request(const struct sync_conf *c, const char *base, const char *method, const c
 			return SYNC_UNREACHABLE;
 		sleep_ms(wait);
 	}
+}
+
+/* request_payload with a JSON text body (or none). */
+static int
+request(const struct sync_conf *c, const char *base, const char *method, const char *path,
+	const char *token, const char *body, struct reply *r, struct err *e)
+{
+	struct payload p = { .data = body, .len = body ? strlen(body) : 0,
+			     .type = "application/json" };
+
+	return request_payload(c, base, method, path, token, body ? &p : NULL, r, e);
 }
 
 static int
@@ -293,7 +350,8 @@ int
 sync_login(struct store *s, const struct sync_conf *c, const char *user, const char *password,
 	   struct err *e)
 {
-	char base[1024], device[40];
+	char base[1024], device[40], pk[DEVICE_KEY_HEX];
+	struct device_key key;
 	struct reply r = { 0 };
 	json_t *req;
 	char *text = NULL;
@@ -307,8 +365,13 @@ sync_login(struct store *s, const struct sync_conf *c, const char *user, const c
 		base[strlen(base) - 1] = '\0';
 	if (contactability_device_id(s, device, e) != 0)
 		return SYNC_FAILED;
-	if ((req = json_pack("{s:s, s:s, s:s}", "user", user, "password", password, "device",
-			     device)) == NULL)
+	/* the key pair is made with the first login, so every later push can be signed */
+	if (device_key_load(store_path(s), 1, &key, e) != 0)
+		return SYNC_FAILED;
+	device_key_public_hex(&key, pk);
+	device_key_wipe(&key);
+	if ((req = json_pack("{s:s, s:s, s:s, s:s}", "user", user, "password", password, "device",
+			     device, "device_key", pk)) == NULL)
 		return err_set(e, "user or password is not UTF-8"), SYNC_FAILED;
 	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
@@ -336,6 +399,12 @@ sync_login(struct store *s, const struct sync_conf *c, const char *user, const c
 	}
 	if (token_write(store_path(s), token, e) != 0 || store_state_set(s, "server", base, e) != 0 ||
 	    store_state_set(s, "user", user, e) != 0)
+		goto out;
+	/* the server's word on who this is: the board and reassigning follow it (reassign.h) */
+	const char *role = json_string_value(json_object_get(r.body, "role"));
+	const char *team = json_string_value(json_object_get(r.body, "team"));
+	if (store_state_set(s, "role", role != NULL && strlen(role) < 16 ? role : "", e) != 0 ||
+	    store_state_set(s, "team", team != NULL && strlen(team) < 32 ? team : "", e) != 0)
 		goto out;
 	rc = SYNC_OK;
 out:
@@ -379,15 +448,15 @@ pull_prepare(struct pull *p, struct err *e)
 	sqlite3 *db = p->db;
 
 	if (prep(db, "SELECT id, party_id, flags FROM accounts WHERE ext_id = ?", &p->find, e) ||
-	    prep(db, "INSERT INTO parties(name, zones) VALUES(?, ?)", &p->ins_party, e) ||
-	    prep(db, "UPDATE parties SET name = ?, zones = ? WHERE id = ?", &p->upd_party, e) ||
+	    prep(db, "INSERT INTO parties(name, zones) VALUES(seal(?), ?)", &p->ins_party, e) ||
+	    prep(db, "UPDATE parties SET name = seal(?), zones = ? WHERE id = ?", &p->upd_party, e) ||
 	    prep(db, "INSERT INTO accounts(ext_id, party_id, product, currency, region, opened_on, "
 		     "due_date, flags, version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)", &p->ins_account, e) ||
 	    prep(db, "UPDATE accounts SET product = ?, currency = ?, region = ?, due_date = ?, "
 		     "flags = ?, version = ? WHERE id = ?", &p->upd_account, e) ||
 	    prep(db, "DELETE FROM contact_points WHERE party_id = ?", &p->del_contacts, e) ||
 	    prep(db, "INSERT INTO contact_points(party_id, kind, value, zones, consent) "
-		     "VALUES(?, ?, ?, ?, ?)", &p->ins_contact, e) ||
+		     "VALUES(?, ?, seal(?), ?, ?)", &p->ins_contact, e) ||
 	    prep(db, "INSERT INTO balances(account_id, principal, fees, past_due, total, amount_due, "
 		     "as_of) VALUES(?1, ?2, 0, ?3, ?2, ?4, ?5) ON CONFLICT(account_id) DO UPDATE SET "
 		     "principal = ?2, fees = 0, past_due = ?3, total = ?2, amount_due = ?4, as_of = ?5",
@@ -637,8 +706,11 @@ pull_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 		} else {
 			snprintf(cursor, sizeof cursor, "%s", next);
 			clock_offset_note(s, rep.body);
-			if (pull_page(&p, rep.body, cursor, r, e) == 0)
+			if (pull_page(&p, rep.body, cursor, r, e) == 0) {
 				rc = json_is_true(json_object_get(rep.body, "more")) ? -1 : SYNC_OK;
+				if (c->progress != NULL)
+					c->progress(c->progress_ctx, r);
+			}
 		}
 		json_decref(rep.body);
 		if (rc != -1)
@@ -702,9 +774,13 @@ outbox_batch(struct store *s, struct event **out, size_t *n, struct err *e)
 	*n = 0;
 	if ((evs = calloc(PUSH_BATCH, sizeof *evs)) == NULL)
 		return err_set(e, "out of memory");
-	if (prep(db, "SELECT e.id, e.device, e.seq, e.account_id, e.kind, e.user, e.at, e.body, "
-		     "e.prev_hash, e.hash FROM outbox o JOIN events e ON e.id = o.event_id "
-		     "ORDER BY e.device, e.seq LIMIT ?", &st, e) != 0) {
+	/* The batch is chosen first and only its bodies are opened: sorting the join directly
+	 * would open every waiting body in the outbox for each batch. */
+	if (prep(db, "SELECT e.id, e.device, e.seq, e.account_id, e.kind, e.user, e.at, "
+		     "unseal(e.body, 'events', e.id), e.prev_hash, e.hash FROM "
+		     "(SELECT o.event_id FROM outbox o JOIN events x ON x.id = o.event_id "
+		     " ORDER BY x.device, x.seq LIMIT ?) b JOIN events e ON e.id = b.event_id "
+		     "ORDER BY e.device, e.seq", &st, e) != 0) {
 		free(evs);
 		return -1;
 	}
@@ -812,10 +888,53 @@ out:
 	return rc;
 }
 
+/* Adds to batch the signed head of this device's last event in it (evs are in (device, seq)
+ * order), and keeps what was signed in signed_heads for `arrears audit verify`. */
+static int
+heads_sign(struct store *s, const struct device_key *key, const char *device,
+	   const struct event *evs, size_t n, json_t *batch, struct err *e)
+{
+	struct wire_head h = { .seq = 0 };
+	sqlite3_stmt *st;
+	char pk[DEVICE_KEY_HEX];
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(evs[i].device, device) == 0 && evs[i].seq > h.seq) {
+			h.seq = evs[i].seq;
+			snprintf(h.hash, sizeof h.hash, "%s", evs[i].hash);
+		}
+	if (h.seq == 0)
+		return 0;
+	snprintf(h.device, sizeof h.device, "%s", device);
+	if (device_key_sign_head(key, h.device, h.seq, h.hash, h.signature, e) != 0)
+		return -1;
+	device_key_public_hex(key, pk);
+	if (prep(store_db(s), "INSERT OR IGNORE INTO signed_heads(device, seq, hash, signature, "
+			      "public_key, at) VALUES(?, ?, ?, ?, ?, ?)", &st, e) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, h.device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, h.seq);
+	sqlite3_bind_text(st, 3, h.hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, h.signature, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, pk, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, clock_now());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return err_set(e, "%s", sqlite3_errmsg(store_db(s)));
+	return json_object_set_new(batch, "heads", wire_heads_encode(&h, 1)) == 0
+		       ? 0 : err_set(e, "out of memory");
+}
+
 static int
 push_all(struct store *s, const struct sync_conf *c, const char *base, const char *token,
-	 struct sync_report *r, struct err *e)
+	 const struct device_key *key, struct sync_report *r, struct err *e)
 {
+	char device[40] = "";
+
+	if (key != NULL && store_state_get(s, "device_id", device, sizeof device, e) < 0)
+		return SYNC_FAILED;
 	for (;;) {
 		struct event *evs;
 		struct wire_event_result *res = NULL;
@@ -832,6 +951,11 @@ push_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 			return SYNC_OK;
 		}
 		batch = wire_batch_encode(evs, n, e);
+		if (batch != NULL && key != NULL && device[0] != '\0' &&
+		    heads_sign(s, key, device, evs, n, batch, e) != 0) {
+			json_decref(batch);
+			batch = NULL;
+		}
 		text = batch ? json_dumps(batch, JSON_COMPACT) : NULL;
 		json_decref(batch);
 		rc = SYNC_FAILED;
@@ -852,6 +976,8 @@ push_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 			rc = SYNC_FAILED;
 		} else {
 			rc = -1;	/* settled: next batch */
+			if (c->progress != NULL)
+				c->progress(c->progress_ctx, r);
 		}
 		free(res);
 		free(text);
@@ -860,6 +986,148 @@ push_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 		if (rc != -1)
 			return rc;
 	}
+}
+
+/* Uploads one blob from the cache's copy, resuming where the server's copy ends (HEAD), in
+ * chunks that halve on 413. Returns SYNC_OK when it is complete at the server, -1 when the
+ * upload limit stopped it (it stays pending), else an enum sync_status with e filled; a
+ * blob the server refuses for its hash, or whose copy is gone, is marked failed. */
+static int
+blob_upload(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	    const struct attach_pending *b, struct sync_report *r, struct err *e)
+{
+	char path[96], file[4200];
+	struct reply rep = { 0 };
+	size_t chunk = BLOB_CHUNK;
+	int64_t offset;
+	char *buf = NULL;
+	int fd, rc;
+
+	if (attach_blob_path(store_path(s), b->sha256, file, sizeof file) != 0)
+		return err_set(e, "cache path too long"), SYNC_FAILED;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		err_set(e, "attachment %.16s: %s: %s", b->sha256, file, strerror(errno));
+		attach_mark(s, b->sha256, "failed", e->msg, NULL);
+		r->blobs_failed++;
+		return SYNC_OK;
+	}
+	snprintf(path, sizeof path, "/v1/blobs/%s", b->sha256);
+	if ((rc = request(c, base, "HEAD", path, token, NULL, &rep, e)) != SYNC_OK)
+		goto out;
+	json_decref(rep.body);
+	if (rep.status == 404) {
+		/* the server accepted the event, so it has lost it since (a rebuilt book): retrying
+		 * forever would only hide that; the attachment is marked for a person to look at */
+		err_set(e, "attachment %.16s: the server has no attachment event for it", b->sha256);
+		attach_mark(s, b->sha256, "failed", e->msg, NULL);
+		r->blobs_failed++;
+		rc = SYNC_OK;
+		goto out;
+	}
+	rc = rep.status == 401 ? SYNC_LOGIN_NEEDED : SYNC_FAILED;
+	if (rep.status != 200 || rep.upload_offset < 0 || rep.upload_offset > b->size) {
+		err_set(e, "attachment %.16s: HEAD answered %ld", b->sha256, rep.status);
+		goto out;
+	}
+	offset = rep.upload_offset;
+	if ((buf = malloc(BLOB_CHUNK)) == NULL) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	for (;;) {
+		size_t len = (size_t)(b->size - offset < (int64_t)chunk ? b->size - offset : (int64_t)chunk);
+		struct payload p = { .data = buf, .len = len, .type = "application/octet-stream" };
+		char q[160];
+
+		if (c->upload_limit > 0 && r->blob_bytes + (int64_t)len > c->upload_limit) {
+			len = (size_t)(c->upload_limit - r->blob_bytes);
+			p.len = len;
+			if (len == 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (len > 0 && pread(fd, buf, len, (off_t)offset) != (ssize_t)len) {
+			err_set(e, "attachment %.16s: %s: short read", b->sha256, file);
+			rc = SYNC_FAILED;
+			break;
+		}
+		snprintf(q, sizeof q, "%s?offset=%lld", path, (long long)offset);
+		if ((rc = request_payload(c, base, "PUT", q, token, &p, &rep, e)) != SYNC_OK)
+			break;
+		rc = SYNC_FAILED;
+		if (rep.status == 200) {
+			json_int_t got = json_integer_value(json_object_get(rep.body, "received"));
+
+			r->blob_bytes += (int64_t)len;
+			if (json_is_true(json_object_get(rep.body, "complete"))) {
+				rc = attach_mark(s, b->sha256, "uploaded", NULL, e) == 0 ? SYNC_OK
+											: SYNC_FAILED;
+				r->blobs_done += rc == SYNC_OK;
+			} else if (got > offset && got <= b->size) {
+				offset = got;
+				rc = -2;	/* next chunk */
+			} else {
+				err_set(e, "attachment %.16s: the server did not move on", b->sha256);
+			}
+		} else if (rep.status == 409 && rep.upload_offset >= 0 &&
+			   rep.upload_offset <= b->size) {
+			offset = rep.upload_offset;	/* another run got further: go on from there */
+			rc = -2;
+		} else if (rep.status == 413 && chunk > BLOB_CHUNK_MIN) {
+			chunk /= 2;
+			rc = -2;
+		} else if (rep.status == 422) {
+			answer_error(&rep, "attachment", e);
+			attach_mark(s, b->sha256, "failed", e->msg, NULL);
+			r->blobs_failed++;
+			rc = SYNC_OK;
+		} else {
+			if (rep.status == 401)
+				rc = SYNC_LOGIN_NEEDED;
+			answer_error(&rep, "attachment", e);
+		}
+		json_decref(rep.body);
+		rep.body = NULL;
+		if (rc != -2)
+			break;
+	}
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* Uploads every attachment whose event the server holds; see blob_upload. */
+static int
+push_blobs(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	   struct sync_report *r, struct err *e)
+{
+	struct attach_pending *p;
+	size_t n, i;
+	int rc = SYNC_OK;
+
+	if (attach_pending_list(s, &p, &n, e) != 0)
+		return SYNC_FAILED;
+	for (i = 0; i < n && rc == SYNC_OK; i++)
+		rc = blob_upload(s, c, base, token, &p[i], r, e);
+	free(p);
+	return rc == -1 ? SYNC_OK : rc;	/* the limit is reached: the rest waits for next time */
+}
+
+static int64_t
+blobs_waiting(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT count(DISTINCT sha256) FROM attachments WHERE "
+					    "state = 'pending'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 static int64_t
@@ -880,7 +1148,8 @@ int
 sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, struct err *e)
 {
 	char base[1024], token[256], now[24];
-	int rc;
+	struct device_key key;
+	int rc, keyed;
 
 	memset(r, 0, sizeof *r);
 	/* queue first: whatever happens to the network, the outbox then holds all that is owed */
@@ -890,11 +1159,18 @@ sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, stru
 	if (server_of(s, c, base, sizeof base, e) != 0 ||
 	    token_read(store_path(s), token, sizeof token, e) != 0)
 		return SYNC_LOGIN_NEEDED;
+	/* a cache logged in before device keys pushes unsigned until its next login */
+	if ((keyed = device_key_load(store_path(s), 0, &key, e)) < 0)
+		return SYNC_FAILED;
 	rc = pull_all(s, c, base, token, r, e);
 	if (rc == SYNC_OK)
-		rc = push_all(s, c, base, token, r, e);
+		rc = push_all(s, c, base, token, keyed == 0 ? &key : NULL, r, e);
+	device_key_wipe(&key);
+	if (rc == SYNC_OK)
+		rc = push_blobs(s, c, base, token, r, e);
 	sodium_memzero(token, sizeof token);
 	r->pending = outbox_count(s);
+	r->blobs_waiting = blobs_waiting(s);
 	if (rc != SYNC_OK)
 		return rc;
 	if (store_state_set(s, "last_sync", time_format_rfc3339(clock_now(), now, sizeof now), e) != 0)
@@ -902,6 +1178,11 @@ sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, stru
 	if (r->rejected > 0) {
 		err_set(e, "%lld events rejected by the server, kept in dead_letters",
 			(long long)r->rejected);
+		return SYNC_REJECTED;
+	}
+	if (r->blobs_failed > 0) {
+		err_set(e, "%lld attachments refused; the reasons are in the cache's attachments "
+			"table (state 'failed')", (long long)r->blobs_failed);
 		return SYNC_REJECTED;
 	}
 	return SYNC_OK;

@@ -9,6 +9,7 @@
 #include "err.h"
 
 struct store;
+struct sync_report;
 
 /* How to reach the server; every member is borrowed. */
 struct sync_conf {
@@ -18,6 +19,11 @@ struct sync_conf {
 	int max_attempts;		/* per request, at least 1 */
 	long connect_timeout_s;
 	long timeout_s;			/* a whole request */
+	int64_t upload_limit;		/* attachment bytes sent in one sync at most; 0: no limit */
+	/* Called after each page pulled and each batch pushed with the report so far, so a
+	 * caller can show progress; NULL: none. It must not touch the store. */
+	void (*progress)(void *ctx, const struct sync_report *r);
+	void *progress_ctx;
 };
 
 /* What a sync ended with; the values are the exit codes of `arrears sync`. */
@@ -26,7 +32,8 @@ enum sync_status {
 	SYNC_FAILED = 1,		/* a local error or an answer the client cannot use */
 	SYNC_UNREACHABLE = 2,		/* no answer (or only 429/503): nothing was lost */
 	SYNC_LOGIN_NEEDED = 3,		/* no token, or the server refused it (or the password) */
-	SYNC_REJECTED = 4		/* some events were rejected: they are in dead_letters */
+	SYNC_REJECTED = 4		/* some events were rejected: they are in dead_letters; or
+					 * some attachments were refused: marked failed */
 };
 
 struct sync_report {
@@ -35,6 +42,8 @@ struct sync_report {
 	int refreshed;			/* the cursor was of another epoch: the book was pulled anew */
 	int64_t accepted, duplicates, rejected;
 	int64_t pending;		/* outbox rows left */
+	int64_t blobs_done, blobs_failed, blobs_waiting;	/* attachments this run / left */
+	int64_t blob_bytes;		/* attachment bytes sent this run */
 };
 
 /* Fills c with the defaults: no server, system CAs, 4 attempts, 10 s to connect, 60 s a

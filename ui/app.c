@@ -236,6 +236,7 @@ paint(struct app *a)
 	struct view *v = top(a);
 
 	title_draw(a);
+	app_sync_refresh(a);
 	wattrset(a->body, theme_attr(&a->theme, ROLE_ROW));
 	werase(a->body);
 	v->ops->draw(v, a->body);
@@ -298,6 +299,23 @@ global_handle(struct app *a, enum action act)
 	case ACTION_REDRAW:
 		clearok(curscr, TRUE);
 		a->dirty = true;
+		break;
+	case ACTION_SYNC:
+		app_sync_start(a);
+		break;
+	case ACTION_SYNC_VIEW:
+		if (top(a)->ops == &view_sync_ops)
+			view_pop(a);
+		else
+			app_push(a, &view_sync_ops, NULL);
+		break;
+	case ACTION_BOARD:
+		/* the queue passes it on: the board is the lead's, and comes from the queue */
+		app_push(a, &view_board_ops, NULL);
+		break;
+	case ACTION_QA:
+		/* the queue passes it on too: call review is the QA reviewer's */
+		app_push(a, &view_qa_ops, NULL);
 		break;
 	default:
 		break;
@@ -452,10 +470,12 @@ static void
 loop(struct app *a)
 {
 	const char *bench = getenv("ARREARS_BENCH_EXIT_AFTER_PAINT");
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{.fd = STDIN_FILENO, .events = POLLIN},
 		{.fd = signal_pipe[0], .events = POLLIN},
+		{.fd = -1, .events = POLLIN},	/* a background sync's reports, when one runs */
 	};
+	struct sync_job_result synced;
 	char drain[16], clock_was[sizeof a->clock];
 	wint_t wch;
 	bool busy;
@@ -472,10 +492,16 @@ loop(struct app *a)
 		 * first paint, so start-up never waits for them and a key waits for one at most. */
 		busy = app_promises_step(a);
 		/* While a sweep runs, only look for keys between its slices. */
-		poll(fds, 2, a->sweeping || busy ? 0 : tick_ms());
+		fds[2].fd = app_sync_fd(a);
+		fds[2].revents = 0;
+		poll(fds, 3, a->sweeping || busy ? 0 : tick_ms());
 		if (fds[1].revents & POLLIN)
 			while (read(signal_pipe[0], drain, sizeof drain) > 0)
 				continue;
+		if (fds[2].revents != 0 && app_sync_poll(a, &synced)) {
+			reload(a);
+			app_sync_report(a, &synced);
+		}
 		/* Drain every key curses has, then paint once: a burst of keys (a paste, a
 		 * held arrow) costs one repaint. */
 		while (!a->quit && got_signal == 0 && (rc = wget_wch(a->body, &wch)) != ERR) {
@@ -561,6 +587,7 @@ ui_run(struct store *s, const struct settings *cfg, struct err *e)
 	if (signal_pipe[0] != -1)
 		signals_remove();
 	contactability_free(&a->contact);
+	sync_job_free(&a->sync);
 	app_work_free(a);
 	queue_free(&a->queue);
 	free(a);

@@ -10,6 +10,8 @@
 #include "keymap.h"
 #include "model.h"
 #include "queue.h"
+#include "sync_job.h"
+#include "sync_status.h"
 #include "theme.h"
 #include "view.h"
 
@@ -54,6 +56,8 @@ struct app {
 	size_t ndue, due_done;
 	bool due_loaded;
 	char clock[32];			/* as last painted, to repaint only when it changes */
+	struct sync_job *sync;		/* owned: the background sync under way, or NULL */
+	struct sync_summary synced;	/* the cache's sync state, read again at every paint */
 	bool mono;			/* no colours: charts draw in ASCII */
 	bool dirty, quit;
 };
@@ -86,6 +90,22 @@ void app_work_free(struct app *a);
 
 /* Frees a call session (a parked one too) and clears the pointer; accepts NULL. */
 void script_session_free(struct script_session **s);
+
+/* Starts a sync in the background (src/sync_job.c), or says why not: one runs already. */
+void app_sync_start(struct app *a);
+
+/* Takes what the background sync reported, without waiting. True when it has ended, with r
+ * filled: the cache changed under the app, which reloads, then says so with app_sync_report. */
+bool app_sync_poll(struct app *a, struct sync_job_result *r);
+
+/* Says in the status bar how the sync that ended went. */
+void app_sync_report(struct app *a, const struct sync_job_result *r);
+
+/* Reads the cache's sync state into a->synced for the status bar (an error goes there too). */
+void app_sync_refresh(struct app *a);
+
+/* The background sync's pipe to poll, or -1 when none runs. */
+int app_sync_fd(const struct app *a);
 
 /* Draws the status bar and writes the agent's clock into a->clock. */
 void status_draw(struct app *a);

@@ -34,6 +34,9 @@ static const char *const ctx_names[KEYCTX_COUNT] = {
 	[KEYCTX_HELP] = "help",
 	[KEYCTX_SCRIPT] = "script",
 	[KEYCTX_AGING] = "aging",
+	[KEYCTX_SYNC] = "sync",
+	[KEYCTX_BOARD] = "board",
+	[KEYCTX_QA] = "qa",
 };
 
 /* Named keys, as written in actions.def and arrears.conf. The first name of a key is the one

@@ -61,6 +61,9 @@ extern const struct view_ops view_help_ops;
 extern const struct view_ops view_script_ops;
 extern const struct view_ops view_ptp_ops;
 extern const struct view_ops view_aging_ops;
+extern const struct view_ops view_qa_ops;
+extern const struct view_ops view_sync_ops;
+extern const struct view_ops view_board_ops;
 
 /* The letter the queue shows for one account flag bit (the help screen lists them). */
 char view_flag_letter(unsigned bit);

@@ -8,7 +8,7 @@ start 100x30 --cache "$T/cache.db"
 wait_for "Queue  300 of 300"
 assert_screen "Next action"
 assert_screen "Contact"			# the last-contact column fits at 100 columns
-assert_screen "offline"
+assert_screen "never synced"
 assert_screen "cache.db"
 assert_screen "Tue 15:00"		# the frozen clock, in the status bar
 line 3 | grep -q '^ *1 ' || fail "the first row is not rank 1"
@@ -43,7 +43,7 @@ wait_gone "Contact "
 wait_for "Queue  300 of 300"
 assert_screen "Next action"
 [ "$(screen | wc -l)" -eq 24 ] || fail "the screen is not 24 lines"
-line 24 | grep -q "offline" || fail "the status bar is not on the last line"
+line 24 | grep -q "never synced" || fail "the status bar is not on the last line"
 # wc -L counts display columns, two for each CJK character.
 [ "$(screen | LC_ALL=C.UTF-8 wc -L)" -le 80 ] || fail "a line is wider than 80 columns"
 
