@@ -30,10 +30,12 @@ usage(FILE *f)
 		"  policy eval [--profile NAME]                  decide contacts read as JSON on stdin\n"
 		"  policy profiles                               list the contact-policy profiles\n"
 		"  audit verify|export --account ID --format F   check the evidence chains, export evidence\n"
+		"  attach ACCOUNT FILE [--note TEXT]             record a photo or letter as evidence\n"
 		"  login [--server URL] --user NAME              log in to arrearsd (password on stdin)\n"
-		"  sync                                          pull the book's changes, push evidence\n"
+		"  sync [--upload-limit BYTES]                   pull the book's changes, push evidence\n"
 		"  logout                                        revoke the token and forget it\n"
-		"  report aging [--by F] [--format F]           accounts and money by aging band\n"
+		"  report aging [--by F] [--since D] [--format F] accounts and money by aging band\n"
+		"  reassign --to AGENT ACCOUNT...                leads: move cases to another agent\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"
@@ -163,6 +165,8 @@ main(int argc, char **argv)
 		return cmd_policy(argc, argv, &g);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc, argv, &g);
+	if (strcmp(cmd, "attach") == 0)
+		return cmd_attach(argc, argv, &g);
 	if (strcmp(cmd, "login") == 0)
 		return cmd_login(argc, argv, &g);
 	if (strcmp(cmd, "sync") == 0)
@@ -171,6 +175,8 @@ main(int argc, char **argv)
 		return cmd_logout(argc, argv, &g);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc, argv, &g);
+	if (strcmp(cmd, "reassign") == 0)
+		return cmd_reassign(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)
 		return dump_config(&g);
 	if (strcmp(cmd, "version") == 0) {

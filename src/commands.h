@@ -20,9 +20,11 @@ int cmd_demo(int argc, char **argv, const struct global_opts *g);
 int cmd_export(int argc, char **argv, const struct global_opts *g);
 int cmd_policy(int argc, char **argv, const struct global_opts *g);
 int cmd_audit(int argc, char **argv, const struct global_opts *g);
+int cmd_attach(int argc, char **argv, const struct global_opts *g);
 int cmd_login(int argc, char **argv, const struct global_opts *g);
 int cmd_sync(int argc, char **argv, const struct global_opts *g);
 int cmd_logout(int argc, char **argv, const struct global_opts *g);
 int cmd_report(int argc, char **argv, const struct global_opts *g);
+int cmd_reassign(int argc, char **argv, const struct global_opts *g);
 
 #endif

@@ -191,7 +191,17 @@ struct demo_ctx {
 	sqlite3_stmt *ins_party, *ins_account, *ins_balance, *ins_contact, *ins_assign, *ins_promise,
 		*ins_payment, *set_derived;
 	int64_t now;	/* noon UTC of as_of */
+	const char *assignee;	/* of the account being made */
+	/* today's work of a crew book draws from its own stream, so the rest of the book is
+	 * the same whether or not the crew is on */
+	struct rng crew_rng;
 };
+
+/* The demo's two teams of four; the lead of the first is the local user. */
+static const char *const crew_names[] = { "avery", "blake", "casey", "devon",
+					  "emery", "finley", "harper", "jordan" };
+static const char *const crew_teams[] = { "north", "south" };
+#define CREW_SIZE 8
 
 static int
 prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct err *e)
@@ -266,6 +276,89 @@ offsets_init(struct demo_ctx *c)
 		}
 }
 
+/* Today's work on a crew book's account, up to noon: about one case in seven gets a call; a
+ * conversation may bring a promise, and now and then a waived checkpoint or a lead's override,
+ * so every column of the board has something to show. */
+static int
+make_today(struct demo_ctx *c, int64_t account_rowid, const char *acct, int64_t amount_due,
+	   const char *contact_kind, struct history *h, struct err *e)
+{
+	struct rng *r = &c->crew_rng;
+	char body[256], money[32], date[16], ptp_id[37];
+	int64_t at = (int64_t)c->p->as_of * 86400 + 8 * 3600 + rng_below(r, 4 * 3600 - 600);
+	const char *result;
+
+	if (!rng_chance(r, 0.14))
+		return 0;
+	result = pick_call_result(r);
+	snprintf(body, sizeof body,
+		 "{\"channel\":\"call\",\"direction\":\"outbound\",\"contact\":\"%s\","
+		 "\"result\":\"%s\"}", contact_kind, result);
+	if (event(c, acct, "attempt", at, c->assignee, body, NULL, e) != 0)
+		return -1;
+	h->last_attempt_at = at;
+	/* only a lead overrides a policy block: the lead's own row shows these */
+	if (rng_chance(r, 0.02) &&
+	    event(c, acct, "policy_override", at - 60, c->p->assignee,
+		  "{\"reason\":\"debtor asked to be called at work today\"}", NULL, e) != 0)
+		return -1;
+	if (strcmp(result, "conversation") != 0)
+		return 0;
+	h->last_contact_at = at;
+	if (rng_chance(r, 0.08) &&
+	    event(c, acct, "checkpoint", at + 30, c->assignee,
+		  "{\"checkpoint\":\"recording_notice\",\"label\":\"Call recording notice\","
+		  "\"waived\":\"customer talked over the notice\"}", NULL, e) != 0)
+		return -1;
+	if (!rng_chance(r, 0.45) || amount_due <= 0)
+		return 0;
+	int64_t amount = amount_due / 2 > 100 ? amount_due / 2 : amount_due;
+	int32_t due = c->p->as_of + 3 + rng_below(r, 10);
+
+	snprintf(body, sizeof body, "{\"amount\":\"%s\",\"due_on\":\"%s\",\"method\":\"card\"}",
+		 money_format(amount, money, sizeof money, 0), date_format(due, date, sizeof date));
+	if (event(c, acct, "ptp", at + 240, c->assignee, body, ptp_id, e) != 0)
+		return -1;
+	sqlite3_bind_int64(c->ins_promise, 1, account_rowid);
+	sqlite3_bind_text(c->ins_promise, 2, ptp_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(c->ins_promise, 3, amount);
+	sqlite3_bind_int(c->ins_promise, 4, due);
+	sqlite3_bind_int(c->ins_promise, 5, (int)PTP_PENDING);
+	if (step(c->ins_promise, e) != 0)
+		return -1;
+	c->sum->promises++;
+	h->ptp_state = PTP_PENDING;
+	h->ptp_amount = amount;
+	h->ptp_due = due;
+	return 0;
+}
+
+/* The crew and their lead into the roster. */
+static int
+roster_write(struct demo_ctx *c, struct err *e)
+{
+	sqlite3 *db = store_db(c->store);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (prepare(db, "INSERT OR REPLACE INTO roster(name, team, role) VALUES(?, ?, ?)", &st, e))
+		return -1;
+	for (int i = 0; i < CREW_SIZE && rc == 0; i++) {
+		sqlite3_bind_text(st, 1, crew_names[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, crew_teams[i / 4], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, "agent", -1, SQLITE_STATIC);
+		rc = step(st, e);
+	}
+	if (rc == 0) {
+		sqlite3_bind_text(st, 1, c->p->assignee, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, crew_teams[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, "lead", -1, SQLITE_STATIC);
+		rc = step(st, e);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int
 make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, size_t region, int dpd,
 	     int64_t amount_due, const char *contact_kind, struct history *h, struct err *e)
@@ -273,7 +366,7 @@ make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, size_t
 	struct rng *r = &c->rng;
 	int days = dpd < HISTORY_DAYS ? dpd : HISTORY_DAYS;
 	char body[512], money[32], date[16], ptp_id[37];
-	const char *agent = c->p->assignee;
+	const char *agent = c->assignee;
 
 	memset(h, 0, sizeof *h);
 	for (int back = days; back >= 1; back--) {
@@ -358,6 +451,8 @@ make_history(struct demo_ctx *c, int64_t account_rowid, const char *acct, size_t
 		h->ptp_amount = amount;
 		h->ptp_due = due;
 	}
+	if (c->p->crew && make_today(c, account_rowid, acct, amount_due, contact_kind, h, e) != 0)
+		return -1;
 	/* a few customers asked to be called back: some due now, most in the next two days */
 	if (h->last_contact_at != 0 && rng_chance(r, 0.06)) {
 		h->callback_at = c->now - 2 * 3600 + rng_below(r, 48 * 3600);
@@ -471,6 +566,80 @@ make_contacts(struct demo_ctx *c, int64_t party, int64_t n, const struct region 
 	return add_contact(c, party, CONTACT_ADDRESS, value, zones, 0, e);
 }
 
+/* A scripted call record for QA review (docs/QA.md) on one account in nine: the us-early
+ * script as an agent of the crew ran it a few days ago, some with the recording notice
+ * skipped or the disclosure waived, so a reviewer has breaches to find. It draws from its own
+ * stream, so the rest of the book is the same with or without it. */
+static int
+make_call_record(struct demo_ctx *c, int64_t n, const char *acct, size_t region,
+		 const char *contact, struct history *h, struct err *e)
+{
+	struct rng r;
+	char call[37], id[37], body[512];
+	int variant, back, k = 0;
+	int64_t at;
+	const char *agent;
+	struct call_event_text {
+		const char *kind, *body;
+	} ev[12];
+
+	rng_seed(&r, c->p->seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15u));
+	agent = crew_names[rng_below(&r, 4)];
+	variant = rng_below(&r, 4);	/* 0 clean, 1 notice skipped, 2 disclosure waived, 3 both */
+	/* one to five days ago, between 10:00 and 17:00 in the debtor's zone */
+	back = 1 + rng_below(&r, 5);
+	at = (int64_t)(c->p->as_of - back) * 86400 - c->offset[region][back] + 10 * 3600 +
+	     rng_below(&r, 7 * 3600);
+	rng_uuid(&r, call);
+	snprintf(body, sizeof body, "{\"contact\":\"%s\",\"script\":\"us-early\"}", contact);
+	ev[k++] = (struct call_event_text){ "call_start", body };
+	if (variant != 1 && variant != 3)
+		ev[k++] = (struct call_event_text){ "checkpoint", "{\"checkpoint\":\"recording\",\"done\":true,"
+			"\"label\":\"Recording notice given\",\"step\":\"greeting\"}" };
+	ev[k++] = (struct call_event_text){ "call_answer", "{\"answer\":\"Speaking: the debtor is on the "
+		"line\",\"next\":\"verify\",\"step\":\"greeting\"}" };
+	ev[k++] = (struct call_event_text){ "checkpoint", "{\"checkpoint\":\"rpc\",\"done\":true,\"label\":"
+		"\"Right party verified (date of birth and last 4 of SSN)\",\"step\":\"verify\"}" };
+	ev[k++] = (struct call_event_text){ "call_answer", "{\"answer\":\"Identity confirmed\",\"next\":"
+		"\"disclosure\",\"step\":\"verify\"}" };
+	ev[k++] = (struct call_event_text){ "checkpoint", variant >= 2
+		? "{\"checkpoint\":\"mini_miranda\",\"label\":\"Debt-collector disclosure read\","
+		  "\"step\":\"disclosure\",\"waived\":\"debtor said they were in a hurry\"}"
+		: "{\"checkpoint\":\"mini_miranda\",\"done\":true,\"label\":\"Debt-collector "
+		  "disclosure read\",\"step\":\"disclosure\"}" };
+	ev[k++] = (struct call_event_text){ "call_answer", "{\"answer\":\"Continue\",\"next\":\"balance\","
+		"\"step\":\"disclosure\"}" };
+	ev[k++] = (struct call_event_text){ "checkpoint", "{\"checkpoint\":\"reason\",\"done\":true,"
+		"\"label\":\"Reason for delinquency asked\",\"step\":\"balance\"}" };
+	ev[k++] = (struct call_event_text){ "call_answer", "{\"answer\":\"Forgot or an oversight\",\"next\":"
+		"\"offer\",\"step\":\"balance\"}" };
+	ev[k++] = (struct call_event_text){ "call_answer", "{\"answer\":\"Refuses to pay\",\"outcome\":"
+		"\"refused\",\"step\":\"offer\"}" };
+	ev[k++] = (struct call_event_text){ "attempt", NULL };
+	for (int i = 0; i < k; i++) {
+		char full[640];
+		struct event_draft d = {
+			.id = id, .device = "demo", .user = agent, .account_id = acct,
+			.kind = ev[i].kind, .at = at + 20 * i, .body = full,
+		};
+
+		/* every event of a call carries its id, as casework.c writes it */
+		if (ev[i].body == NULL)
+			snprintf(full, sizeof full, "{\"call\":\"%s\",\"channel\":\"call\",\"contact\":"
+				 "\"%s\",\"direction\":\"outbound\",\"result\":\"refused\","
+				 "\"script\":\"us-early\"}", call, contact);
+		else
+			snprintf(full, sizeof full, "{\"call\":\"%s\",%s", call, ev[i].body + 1);
+		rng_uuid(&r, id);
+		c->sum->events++;
+		if (evidence_writer_append(c->writer, &d, NULL, e) != 0)
+			return -1;
+	}
+	if (at + 20 * k > h->last_attempt_at)
+		h->last_attempt_at = h->last_contact_at = at + 20 * (k - 1);
+	return 0;
+}
+
 static int
 make_account(struct demo_ctx *c, int64_t n, struct err *e)
 {
@@ -525,8 +694,14 @@ make_account(struct demo_ctx *c, int64_t n, struct err *e)
 		return -1;
 	account = sqlite3_last_insert_rowid(store_db(c->store));
 
+	/* a multiplicative hash spreads neighbouring accounts over the crew, evenly enough */
+	c->assignee = c->p->crew ? crew_names[(uint64_t)n * 2654435761u % 4294967296u % CREW_SIZE]
+				 : c->p->assignee;
 	if (make_history(c, account, ext, (size_t)(reg - regions), dpd, amount_due, primary_kind, &h,
 			 e) != 0)
+		return -1;
+	if (n % 9 == 0 && !uk && dpd > 0 && dpd <= 60 &&
+	    make_call_record(c, n, ext, (size_t)(reg - regions), primary_kind, &h, e) != 0)
 		return -1;
 	sqlite3_bind_int64(c->ins_balance, 1, account);
 	sqlite3_bind_int64(c->ins_balance, 2, principal);
@@ -538,7 +713,7 @@ make_account(struct demo_ctx *c, int64_t n, struct err *e)
 	if (step(c->ins_balance, e) != 0)
 		return -1;
 	sqlite3_bind_int64(c->ins_assign, 1, account);
-	sqlite3_bind_text(c->ins_assign, 2, c->p->assignee, -1, SQLITE_STATIC);
+	sqlite3_bind_text(c->ins_assign, 2, c->assignee, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(c->ins_assign, 3, c->now - 30 * 86400);
 	if (step(c->ins_assign, e) != 0)
 		return -1;
@@ -588,6 +763,7 @@ demo_generate(struct store *s, const struct demo_params *p, struct demo_summary 
 	if (p->accounts < 1 || p->accounts > 5000000)
 		return err_set(e, "--accounts must be between 1 and 5000000");
 	rng_seed(&c.rng, p->seed);
+	rng_seed(&c.crew_rng, p->seed ^ 0x63726577ULL);
 	offsets_init(&c);
 	c.now = (int64_t)p->as_of * 86400 + 12 * 3600;
 	/* One transaction for the whole book: give it the memory to stay off the disk until commit.
@@ -598,14 +774,14 @@ demo_generate(struct store *s, const struct demo_params *p, struct demo_summary 
 		return err_set(e, "%s", sqlite3_errmsg(db));
 	if (store_begin(s, e) != 0)
 		return -1;
-	if (prepare(db, "INSERT INTO parties(name, zones) VALUES(?, ?)", &c.ins_party, e) ||
+	if (prepare(db, "INSERT INTO parties(name, zones) VALUES(seal(?), ?)", &c.ins_party, e) ||
 	    prepare(db, "INSERT INTO accounts(ext_id, party_id, product, currency, profile, region, "
 			"segment, opened_on, due_date, risk, flags) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 		    &c.ins_account, e) ||
 	    prepare(db, "INSERT INTO balances(account_id, principal, fees, past_due, total, "
 			"amount_due, as_of) VALUES(?,?,?,?,?,?,?)", &c.ins_balance, e) ||
 	    prepare(db, "INSERT INTO contact_points(party_id, kind, value, zones, consent) "
-			"VALUES(?,?,?,?,?)", &c.ins_contact, e) ||
+			"VALUES(?,?,seal(?),?,?)", &c.ins_contact, e) ||
 	    prepare(db, "INSERT INTO assignments(account_id, assignee, since) VALUES(?,?,?)",
 		    &c.ins_assign, e) ||
 	    prepare(db, "INSERT INTO promises(account_id, event_id, amount, due_on, state) "
@@ -616,6 +792,8 @@ demo_generate(struct store *s, const struct demo_params *p, struct demo_summary 
 			"ptp_state=?, ptp_amount=?, ptp_due=? WHERE id=?", &c.set_derived, e))
 		goto out;
 	if ((c.writer = evidence_writer_new(s, "demo", e)) == NULL)
+		goto out;
+	if (p->crew && roster_write(&c, e) != 0)
 		goto out;
 	for (int64_t n = 1; n <= p->accounts; n++)
 		if (make_account(&c, n, e) != 0)

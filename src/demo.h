@@ -12,7 +12,9 @@ struct demo_params {
 	int accounts;
 	uint64_t seed;
 	int32_t as_of;		/* day the book is "today" for; dpd and history are relative to it */
-	const char *assignee;	/* user the accounts are assigned to */
+	const char *assignee;	/* user the accounts are assigned to, when not crew */
+	int crew;		/* spread the accounts over the demo's two teams of four agents,
+				 * with today's work, and make assignee the lead of the first */
 };
 
 struct demo_summary {
