@@ -127,6 +127,20 @@ kpi_days_to_pay(const struct kpi_payment *p, size_t n)
 	return r;
 }
 
+struct kpi_rate
+kpi_dispute_closure(const struct kpi_dispute *d, size_t n, int32_t from, int32_t to)
+{
+	struct kpi_rate r = { 0 };
+
+	for (size_t k = 0; k < n; k++) {
+		if (d[k].closed_on == 0 || d[k].closed_on < from || d[k].closed_on > to)
+			continue;
+		r.den++;
+		r.num += d[k].closed_on > d[k].opened_on ? d[k].closed_on - d[k].opened_on : 0;
+	}
+	return r;
+}
+
 static int
 work_cmp(const void *a, const void *b)
 {
@@ -153,4 +167,38 @@ kpi_cases_worked(struct kpi_work *w, size_t n)
 		r.num += new_day || strcmp(w[k].account, w[k - 1].account) != 0;
 	}
 	return r;
+}
+
+static int
+review_cmp(const void *pa, const void *pb)
+{
+	const struct kpi_qa_review *a = pa, *b = pb;
+	int c = strcmp(a->agent, b->agent);
+
+	if (c == 0)
+		c = strcmp(a->call, b->call);
+	if (c == 0)
+		c = (a->at > b->at) - (a->at < b->at);
+	return c;
+}
+
+struct kpi_rate
+kpi_compliance_score(struct kpi_qa_review *r, size_t n, const char *agent, int64_t overrides)
+{
+	struct kpi_rate out = { 0, overrides > 0 ? overrides : 0 };
+
+	if (n > 1)
+		qsort(r, n, sizeof *r, review_cmp);
+	for (size_t k = 0; k < n; k++) {
+		/* the last review of each call of the agent is its verdict: a second look replaces
+		 * the first */
+		if (strcmp(r[k].agent, agent) != 0)
+			continue;
+		if (k + 1 < n && strcmp(r[k + 1].agent, agent) == 0 &&
+		    strcmp(r[k + 1].call, r[k].call) == 0)
+			continue;
+		out.den++;
+		out.num += r[k].passed;
+	}
+	return out;
 }

@@ -3,6 +3,7 @@
 #ifndef ARREARS_KPI_H
 #define ARREARS_KPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,19 @@ struct kpi_payment {
  * date) over the number of payments; the mean is kpi_rate_value. */
 struct kpi_rate kpi_days_to_pay(const struct kpi_payment *p, size_t n);
 
+/* One dispute: the day it was opened and the day it was resolved (0 while it is open). */
+struct kpi_dispute {
+	int32_t opened_on;
+	int32_t closed_on;
+};
+
+/* Dispute closure time of the disputes resolved in [from, to] (day numbers, inclusive): the
+ * sum of days from opening to resolution over the number resolved; the mean is
+ * kpi_rate_value. Open disputes wait until they are resolved; a resolution dated before its
+ * opening (a clock error) counts as 0 days. */
+struct kpi_rate kpi_dispute_closure(const struct kpi_dispute *d, size_t n, int32_t from,
+				    int32_t to);
+
 /* One piece of work: an agent acted on an account on a day (an attempt, note, promise...). */
 struct kpi_work {
 	const char *agent;	/* borrowed */
@@ -101,5 +115,19 @@ struct kpi_work {
  * an agent's days without work do not count and an account worked twice a day counts once.
  * Sorts w in place. */
 struct kpi_rate kpi_cases_worked(struct kpi_work *w, size_t n);
+
+/* One QA review (a qa_score event) of a scripted call. */
+struct kpi_qa_review {
+	const char *agent;	/* borrowed: who ran the call */
+	const char *call;	/* borrowed: the call's id */
+	int64_t at;		/* when the review was recorded; the latest per call counts */
+	bool passed;
+};
+
+/* Agent compliance score: the agent's reviewed calls whose latest review passed / (the agent's
+ * reviewed calls + policy overrides the agent made), so each override counts as a failed
+ * review. Sorts r in place. */
+struct kpi_rate kpi_compliance_score(struct kpi_qa_review *r, size_t n, const char *agent,
+				     int64_t overrides);
 
 #endif

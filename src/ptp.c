@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "kpi.h"
 #include "money.h"
 #include "ptp.h"
 #include "settings.h"
@@ -349,8 +351,11 @@ void
 ptp_kept_rate(const struct event *evs, size_t n, struct ptp_rate *out)
 {
 	json_t **bodies = calloc(n + 1, sizeof *bodies);
+	struct kpi_promise *judged = calloc(n + 1, sizeof *judged);
+	struct kpi_rate by_count, by_amount;
+	size_t m = 0;
 
-	if (bodies == NULL)
+	if (bodies == NULL || judged == NULL)
 		abort();
 	*out = (struct ptp_rate){ 0 };
 	for (size_t i = 0; i < n; i++)
@@ -375,23 +380,17 @@ ptp_kept_rate(const struct event *evs, size_t n, struct ptp_rate *out)
 			continue;
 		const char *state = json_string_value(json_object_get(bodies[i], "state"));
 
-		switch (state_parse(state != NULL ? state : "")) {
-		case PTP_KEPT:
-			out->kept++;
-			break;
-		case PTP_PARTIAL:
-			out->partial++;
-			break;
-		case PTP_BROKEN:
-			out->broken++;
-			break;
-		default:
-			break;
-		}
+		/* Every deciding status, judged or not: kpi_ptp_kept picks the judged ones. */
+		judged[m++] = (struct kpi_promise){ .state = state_parse(state != NULL ? state : "") };
+		out->kept += judged[m - 1].state == PTP_KEPT;
+		out->partial += judged[m - 1].state == PTP_PARTIAL;
+		out->broken += judged[m - 1].state == PTP_BROKEN;
 	}
+	/* The rate is the KPI's own definition (kpi.c), over every day. */
+	kpi_ptp_kept(judged, m, INT32_MIN, INT32_MAX, &by_count, &by_amount);
+	out->rate = kpi_rate_value(by_count);
 	for (size_t i = 0; i < n; i++)
 		json_decref(bodies[i]);
 	free(bodies);
-	if (out->kept + out->partial + out->broken > 0)
-		out->rate = (double)out->kept / (out->kept + out->partial + out->broken);
+	free(judged);
 }

@@ -1,5 +1,6 @@
-/* report_aging.c - the aging report. SQLite does the banding and the sums in one GROUP BY, so
- * a million accounts never cross into C one by one; C only lays the groups out. */
+/* report_aging.c - the aging report. A store sums its accounts per group, currency and due
+ * date in one GROUP BY, so a million accounts never cross into C one by one; C bands the few
+ * thousand rows that come back and lays the groups out. The cache's own query is here too. */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -11,123 +12,216 @@
 #include "report_aging.h"
 #include "store.h"
 
-static const char *const by_names[] = {
+static const char *const by_names[AGING_BY_COUNT_] = {
 	[AGING_BY_PRODUCT] = "product",
 	[AGING_BY_SEGMENT] = "segment",
 	[AGING_BY_AGENT] = "agent",
+	[AGING_BY_TEAM] = "team",
 	[AGING_BY_STATE] = "state",
-};
-
-/* The SQL value each grouping stands for; products are numbers, named in C. */
-static const char *const by_columns[] = {
-	[AGING_BY_NONE] = "''",
-	[AGING_BY_PRODUCT] = "a.product",
-	[AGING_BY_SEGMENT] = "a.segment",
-	[AGING_BY_AGENT] = "coalesce(s.assignee, '')",
-	[AGING_BY_STATE] = "a.region",
 };
 
 int
 aging_by_parse(const char *name)
 {
-	for (int k = AGING_BY_PRODUCT; k <= AGING_BY_STATE; k++)
+	for (int k = AGING_BY_PRODUCT; k < AGING_BY_COUNT_; k++)
 		if (strcmp(by_names[k], name) == 0)
 			return k;
 	return -1;
 }
 
-/* The aggregate: days past due as account_dpd counts them (?1 is as_of), the band as
- * bands_index picks it (upper bounds bound from ?2, the last band open), summed per group,
- * currency and band. An account without a balance row counts with zero amounts. */
-static int
-build_sql(const struct bands *b, enum aging_by by, char *sql, size_t len)
+const char *
+aging_by_name(enum aging_by by)
 {
-	size_t off;
-	int n;
+	return (unsigned)by < AGING_BY_COUNT_ ? by_names[by] : NULL;
+}
 
-	n = snprintf(sql, len, "SELECT g, currency, CASE");
-	for (int i = 0; n >= 0 && (size_t)n < len && i < b->n - 1; i++) {
-		off = (size_t)n;
-		int m = snprintf(sql + off, len - off, " WHEN dpd <= ?%d THEN %d", i + 2, i);
-		n = m < 0 ? m : n + m;
-	}
-	if (n < 0 || (size_t)n >= len)
-		return -1;
-	off = (size_t)n;
-	n = snprintf(sql + off, len - off,
-		     " ELSE %d END AS band, count(*), sum(total), sum(past_due) FROM ("
-		     "SELECT %s AS g, a.currency AS currency, coalesce(b.total, 0) AS total, "
-		     "coalesce(b.past_due, 0) AS past_due, CASE WHEN a.due_date > 0 AND ?1 > "
-		     "a.due_date THEN ?1 - a.due_date ELSE 0 END AS dpd "
-		     "FROM accounts a LEFT JOIN balances b ON b.account_id = a.id%s) "
-		     "GROUP BY g, currency, band ORDER BY g, currency, band",
-		     b->n - 1, by_columns[by],
-		     by == AGING_BY_AGENT ? " LEFT JOIN assignments s ON s.account_id = a.id" : "");
-	return n < 0 || (size_t)n >= len - off ? -1 : 0;
+void
+aging_init(struct aging *a, const struct bands *b, enum aging_by by, int32_t as_of, int32_t since)
+{
+	*a = (struct aging){ .bands = *b, .as_of = as_of, .since = since, .by = by };
 }
 
 static void
-cell_add(struct aging_cell *c, int64_t accounts, int64_t balance, int64_t past_due)
+cell_add(struct aging_cell *c, const struct aging_cell *d)
 {
-	c->accounts += accounts;
-	c->balance += balance;
-	c->past_due += past_due;
+	c->accounts += d->accounts;
+	c->balance += d->balance;
+	c->past_due += d->past_due;
+	c->in_accounts += d->in_accounts;
+	c->in_balance += d->in_balance;
+	c->out_accounts += d->out_accounts;
+	c->out_balance += d->out_balance;
+}
+
+/* The set of (group, currency), made when new. Rows come grouped, so the scan from the last
+ * set nearly always stops at once; a store that does not sort still gets the right answer. */
+static struct aging_set *
+set_of(struct aging *a, const char *group, const char *currency)
+{
+	struct aging_set *set;
+
+	for (size_t k = a->n; k-- > 0;) {
+		set = &a->sets[k];
+		if (strcmp(set->group, group) == 0 && strcmp(set->currency, currency) == 0)
+			return set;
+	}
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 16;
+		if ((a->sets = realloc(a->sets, a->cap * sizeof *a->sets)) == NULL)
+			abort();
+	}
+	set = &a->sets[a->n++];
+	*set = (struct aging_set){ 0 };
+	snprintf(set->group, sizeof set->group, "%s", group);
+	snprintf(set->currency, sizeof set->currency, "%s", currency);
+	return set;
+}
+
+int
+aging_add_row(void *aging, const struct aging_row *r, struct err *e)
+{
+	struct aging *a = aging;
+	const char *group = r->group != NULL ? r->group : "";
+	struct aging_set *set;
+	struct aging_cell c = { .accounts = r->accounts, .balance = r->balance,
+				.past_due = r->past_due };
+	int now, then;
+
+	if (r->currency == NULL || strlen(r->currency) != 3)
+		return err_set(e, "aging: a currency code must have 3 letters, not '%s'",
+			       r->currency ? r->currency : "(null)");
+	/* Without grouping every set is a currency; with it, an unset value is named. */
+	if (a->by != AGING_BY_NONE && *group == '\0')
+		group = "(none)";
+	set = set_of(a, group, r->currency);
+	now = bands_index(&a->bands, account_dpd(r->due_date, a->as_of));
+	cell_add(&set->band[now], &c);
+	cell_add(&set->total, &c);
+	if (a->since == AGING_NO_SINCE)
+		return 0;
+	then = bands_index(&a->bands, account_dpd(r->due_then, a->since));
+	if (then == now)
+		return 0;
+	/* A move counts in both bands; the total row counts the accounts that moved at all, in
+	 * (balance now) and out (balance then), so its two account counts are equal. */
+	c = (struct aging_cell){ .in_accounts = r->accounts, .in_balance = r->balance };
+	cell_add(&set->band[now], &c);
+	cell_add(&set->total, &c);
+	c = (struct aging_cell){ .out_accounts = r->accounts, .out_balance = r->balance_then };
+	cell_add(&set->band[then], &c);
+	cell_add(&set->total, &c);
+	return 0;
+}
+
+static int
+set_cmp(const void *x, const void *y)
+{
+	const struct aging_set *a = x, *b = y;
+	int c = strcmp(a->group, b->group);
+
+	return c != 0 ? c : strcmp(a->currency, b->currency);
+}
+
+void
+aging_finish(struct aging *a)
+{
+	if (a->n > 1)
+		qsort(a->sets, a->n, sizeof *a->sets, set_cmp);
+}
+
+/* The cache's groupings; products are numbers there, named in C. A team is the assignee's
+ * in the roster (the board's list of agents); an agent it does not name is in no team. */
+static const char *const by_columns[AGING_BY_COUNT_] = {
+	[AGING_BY_NONE] = "''",
+	[AGING_BY_PRODUCT] = "a.product",
+	[AGING_BY_SEGMENT] = "a.segment",
+	[AGING_BY_AGENT] = "coalesce(s.assignee, '')",
+	[AGING_BY_TEAM] = "coalesce((SELECT r.team FROM roster r WHERE r.name = s.assignee), '')",
+	[AGING_BY_STATE] = "a.region",
+};
+
+/* The cache's aggregate per group, currency and due date. With movement (?1 the since day,
+ * ?2 the as-of day) it also sums the payments between the two days: each whole installment
+ * (amount_due) paid since then had moved the oldest unpaid due date on by a 30-day cycle, so
+ * the due date then was that many cycles earlier, and the balance then was the balance now
+ * plus what was paid. An account without a balance row counts with zero amounts. */
+static int
+build_sql(enum aging_by by, int movement, char *sql, size_t len)
+{
+	const char *agent = by == AGING_BY_AGENT || by == AGING_BY_TEAM
+				    ? " LEFT JOIN assignments s ON s.account_id = a.id"
+				    : "";
+	int n;
+
+	if (!movement)
+		n = snprintf(sql, len,
+			     "SELECT %s, a.currency, a.due_date, count(*), sum(coalesce(b.total, 0)), "
+			     "sum(coalesce(b.past_due, 0)) FROM accounts a LEFT JOIN balances b ON "
+			     "b.account_id = a.id%s GROUP BY 1, 2, 3",
+			     by_columns[by], agent);
+	else
+		n = snprintf(sql, len,
+			     "SELECT %s, a.currency, a.due_date, count(*), sum(coalesce(b.total, 0)), "
+			     "sum(coalesce(b.past_due, 0)), CASE WHEN b.amount_due > 0 THEN a.due_date - "
+			     "30 * (coalesce(p.paid, 0) / b.amount_due) ELSE a.due_date END, "
+			     "sum(coalesce(b.total, 0) + coalesce(p.paid, 0)) FROM accounts a LEFT JOIN "
+			     "balances b ON b.account_id = a.id LEFT JOIN (SELECT account_id, "
+			     "sum(amount) AS paid FROM payments WHERE paid_on > ?1 AND paid_on <= ?2 "
+			     "GROUP BY account_id) p ON p.account_id = a.id%s GROUP BY 1, 2, 3, 7",
+			     by_columns[by], agent);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 int
 aging_compute(struct store *s, const struct bands *b, enum aging_by by, int32_t as_of,
-	      struct aging *out, struct err *e)
+	      int32_t since, struct aging *out, struct err *e)
 {
 	sqlite3 *db = store_db(s);
 	sqlite3_stmt *st = NULL;
-	char sql[2048], group[64];
-	size_t cap = 0;
+	int movement = since != AGING_NO_SINCE;
+	char sql[1024], group[64];
 	int rc;
 
-	*out = (struct aging){ .bands = *b, .as_of = as_of };
-	if (build_sql(b, by, sql, sizeof sql) != 0)
-		return err_set(e, "aging: too many bands");
+	aging_init(out, b, by, as_of, since);
+	if (movement && since >= as_of)
+		return err_set(e, "aging: the movement must start before the as-of day");
+	if (build_sql(by, movement, sql, sizeof sql) != 0)
+		return err_set(e, "aging: query too long");
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, "aging: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int(st, 1, as_of);
-	for (int i = 0; i < b->n - 1; i++)
-		sqlite3_bind_int(st, i + 2, b->upper[i]);
+	sqlite3_bind_int(st, 1, since);
+	sqlite3_bind_int(st, 2, as_of);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *cur = sqlite3_column_text(st, 1);
-		int band = sqlite3_column_int(st, 2);
-		struct aging_set *set = out->n ? &out->sets[out->n - 1] : NULL;
+		struct aging_row r = {
+			.group = group,
+			.currency = cur != NULL ? (const char *)cur : "",
+			.due_date = sqlite3_column_int(st, 2),
+			.accounts = sqlite3_column_int64(st, 3),
+			.balance = sqlite3_column_int64(st, 4),
+			.past_due = sqlite3_column_int64(st, 5),
+			.due_then = movement ? sqlite3_column_int(st, 6) : 0,
+			.balance_then = movement ? sqlite3_column_int64(st, 7) : 0,
+		};
 
 		if (by == AGING_BY_PRODUCT)
 			snprintf(group, sizeof group, "%s",
 				 product_name((enum product)sqlite3_column_int(st, 0)));
 		else
 			snprintf(group, sizeof group, "%s", (const char *)sqlite3_column_text(st, 0));
-		/* Without grouping every set is a currency; with it, an unset value is named. */
-		if (by != AGING_BY_NONE && group[0] == '\0')
-			snprintf(group, sizeof group, "(none)");
-		if (set == NULL || strcmp(set->group, group) != 0 ||
-		    strcmp(set->currency, (const char *)cur) != 0) {
-			if (out->n == cap) {
-				cap = cap ? cap * 2 : 16;
-				out->sets = realloc(out->sets, cap * sizeof *out->sets);
-				if (out->sets == NULL)
-					abort();
-			}
-			set = &out->sets[out->n++];
-			*set = (struct aging_set){ 0 };
-			snprintf(set->group, sizeof set->group, "%s", group);
-			snprintf(set->currency, sizeof set->currency, "%s", (const char *)cur);
+		if (aging_add_row(out, &r, e) != 0) {
+			rc = SQLITE_ABORT;
+			break;
 		}
-		cell_add(&set->band[band], sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-			 sqlite3_column_int64(st, 5));
-		cell_add(&set->total, sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-			 sqlite3_column_int64(st, 5));
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ABORT)
+		err_set(e, "aging: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		aging_free(out);
-		return err_set(e, "aging: %s", sqlite3_errmsg(db));
+		return -1;
 	}
+	aging_finish(out);
 	return 0;
 }
 

@@ -1,34 +1,63 @@
 /* view_aging.c - the aging of the book: bands as rows with accounts, balance, past due, share
- * and a bar, one set per currency; Enter opens the queue filtered to the selected band. The
+ * and a bar, one set per group and currency; Enter opens the queue filtered to the selected
+ * band, g cycles the grouping, s asks for a day to show the movement between bands since. The
  * figures come from report_aging.c, the same as `arrears report aging`. */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "clock.h"
+#include "input.h"
 #include "money.h"
 #include "report_aging.h"
 #include "text.h"
 
-/* Column widths; the bar takes what is left. */
-enum { W_BAND = 10, W_ACCOUNTS = 9, W_MONEY = 16, W_SHARE = 7, BAR_MIN = 8 };
+/* Column widths; the movement columns (accounts in, out) and then the bar take what is left. */
+enum { W_BAND = 10, W_ACCOUNTS = 9, W_MONEY = 16, W_SHARE = 7, W_MOVED = 6, BAR_MIN = 8 };
 
 struct aging_view {
 	struct aging aging;	/* owned */
+	enum aging_by by;
+	int32_t since;		/* AGING_NO_SINCE when no movement is shown */
+	char typed[16];		/* the since day being typed (v->text_input) */
+	char notice[560];	/* an error about the typed day, on the bottom line */
 	size_t sel;		/* band row over every set: set * bands + band */
 	int scroll;		/* first body line shown */
 };
+
+/* The groupings in the order g cycles through them, as --by names them. */
+static const enum aging_by group_cycle[] = { AGING_BY_NONE, AGING_BY_PRODUCT, AGING_BY_SEGMENT,
+					     AGING_BY_AGENT, AGING_BY_TEAM, AGING_BY_STATE };
+
+/* Computes the report again for the current grouping and since day. */
+static int
+recompute(struct view *v, struct err *e)
+{
+	struct aging_view *av = v->priv;
+	const struct queue *q = &v->app->queue;
+	struct aging a;
+
+	/* The queue's day and bands, so a band's count here is what its drill-down shows. */
+	if (aging_compute(v->app->store, &q->bands, av->by, date_of_time(q->now), av->since, &a,
+			  e) != 0)
+		return -1;
+	aging_free(&av->aging);
+	av->aging = a;
+	if (av->sel >= av->aging.n * (size_t)av->aging.bands.n)
+		av->sel = 0;
+	return 0;
+}
 
 static int
 aging_view_open(struct view *v, const char *arg, struct err *e)
 {
 	struct aging_view *av = v->priv;
-	const struct queue *q = &v->app->queue;
 
-	/* The queue's day and bands, so a band's count here is what its drill-down shows. */
-	return aging_compute(v->app->store, &q->bands, AGING_BY_NONE, date_of_time(q->now),
-			     &av->aging, e);
+	av->by = AGING_BY_NONE;
+	av->since = AGING_NO_SINCE;
+	return recompute(v, e);
 }
 
 static void
@@ -57,6 +86,7 @@ static void
 draw_row(struct view *v, WINDOW *w, int y, const char *label, const struct aging_cell *c,
 	 const struct aging_set *set, int band, bool selected)
 {
+	const struct aging_view *av = v->priv;
 	const struct theme *th = &v->app->theme;
 	char n[24], bal[32], due[32], share[32];
 	int64_t pm = aging_share_permille(c, set);
@@ -78,7 +108,15 @@ draw_row(struct view *v, WINDOW *w, int y, const char *label, const struct aging
 	text_put(w, y, x += W_MONEY + 1, W_MONEY, money_format(c->past_due, due, sizeof due, 1),
 		 TEXT_RIGHT);
 	text_put(w, y, x += W_MONEY + 1, W_SHARE, share, TEXT_RIGHT);
-	x += W_SHARE + 2;
+	x += W_SHARE + 1;
+	if (av->since != AGING_NO_SINCE) {
+		snprintf(n, sizeof n, "%lld", (long long)c->in_accounts);
+		text_put(w, y, x, W_MOVED, n, TEXT_RIGHT);
+		snprintf(n, sizeof n, "%lld", (long long)c->out_accounts);
+		text_put(w, y, x += W_MOVED + 1, W_MOVED, n, TEXT_RIGHT);
+		x += W_MOVED + 1;
+	}
+	x++;
 	barw = v->cols - x - 1;
 	if (band < 0 || pm <= 0 || barw < BAR_MIN)
 		return;
@@ -102,6 +140,16 @@ aging_view_draw(struct view *v, WINDOW *w)
 	char label[80];
 	int band, head_line, sel_line, x = 1;
 
+	if (v->text_input || av->notice[0] != '\0') {
+		/* The bottom line asks for the since day, or says what was wrong with it. */
+		if (av->notice[0] != '\0') {
+			wattrset(w, theme_attr(th, ROLE_ERROR));
+			text_put(w, v->rows - 1, 0, v->cols, av->notice, TEXT_LEFT);
+		} else {
+			input_draw(w, th, v->rows - 1, v->cols,
+				   "Movement since (YYYY-MM-DD, empty for none): ", av->typed);
+		}
+	}
 	if (a->n == 0) {
 		wattrset(w, theme_attr(th, ROLE_ROW_DIM));
 		text_put(w, 1, 1, v->cols - 2, "No accounts in the cache.", TEXT_LEFT);
@@ -124,6 +172,10 @@ aging_view_draw(struct view *v, WINDOW *w)
 	text_put(w, 0, x += W_ACCOUNTS + 1, W_MONEY, "Balance", TEXT_RIGHT);
 	text_put(w, 0, x += W_MONEY + 1, W_MONEY, "Past due", TEXT_RIGHT);
 	text_put(w, 0, x += W_MONEY + 1, W_SHARE, "Share", TEXT_RIGHT);
+	if (a->since != AGING_NO_SINCE) {
+		text_put(w, 0, x += W_SHARE + 1, W_MOVED, "In", TEXT_RIGHT);
+		text_put(w, 0, x += W_MOVED + 1, W_MOVED, "Out", TEXT_RIGHT);
+	}
 	for (size_t k = 0; k < a->n; k++) {
 		const struct aging_set *set = &a->sets[k];
 		int y = line_of(av, k, 0) - 1 - av->scroll;
@@ -146,13 +198,81 @@ aging_view_draw(struct view *v, WINDOW *w)
 	}
 }
 
+/* Typing the since day: Enter checks it (an error keeps the line open to correct it), an
+ * empty line clears the movement, Esc leaves everything as it was. */
+static unsigned
+since_key(struct view *v, int key)
+{
+	struct aging_view *av = v->priv;
+	int32_t day, before = av->since;
+	char date[16];
+	struct err e;
+
+	switch (input_key(av->typed, sizeof av->typed, key)) {
+	case INPUT_DONE:
+		if (av->typed[0] == '\0') {
+			day = AGING_NO_SINCE;
+		} else if (date_parse(av->typed, &day, &e) != 0) {
+			snprintf(av->notice, sizeof av->notice, "Movement since: %s", e.msg);
+			return REACT_REDRAW;
+		} else if (day >= av->aging.as_of) {
+			snprintf(av->notice, sizeof av->notice,
+				 "Movement since: %s is not before the report's day, %s", av->typed,
+				 date_format(av->aging.as_of, date, sizeof date));
+			return REACT_REDRAW;
+		}
+		av->since = day;
+		if (recompute(v, &e) != 0) {
+			av->since = before;
+			snprintf(av->notice, sizeof av->notice, "Movement since: %s", e.msg);
+			return REACT_REDRAW;
+		}
+		v->text_input = false;
+		return REACT_REDRAW;
+	case INPUT_CANCEL:
+		av->notice[0] = '\0';
+		v->text_input = false;
+		return REACT_REDRAW;
+	case INPUT_EDITED:
+		av->notice[0] = '\0';
+		return REACT_REDRAW;
+	case INPUT_IGNORED:
+		break;
+	}
+	return REACT_NONE;
+}
+
 static unsigned
 aging_view_handle(struct view *v, enum action act, int key)
 {
 	struct aging_view *av = v->priv;
 	struct queue *q = &v->app->queue;
-	size_t n = rows_of(av), per = (size_t)av->aging.bands.n;
+	size_t n = rows_of(av), per = (size_t)av->aging.bands.n, k = 0;
+	enum aging_by before = av->by;
+	struct err e;
 
+	if (v->text_input)
+		return since_key(v, key);
+	switch (act) {
+	case ACTION_AGING_GROUP:
+		while (k < sizeof group_cycle / sizeof group_cycle[0] && group_cycle[k] != av->by)
+			k++;
+		av->by = group_cycle[(k + 1) % (sizeof group_cycle / sizeof group_cycle[0])];
+		av->sel = 0;
+		av->scroll = 0;
+		if (recompute(v, &e) != 0) {
+			av->by = before;
+			app_message(v->app, true, "%s", e.msg);
+		}
+		return REACT_REDRAW;
+	case ACTION_AGING_SINCE:
+		av->typed[0] = '\0';
+		av->notice[0] = '\0';
+		v->text_input = true;
+		return REACT_REDRAW;
+	default:
+		break;
+	}
 	if (n == 0)
 		return REACT_UNHANDLED;
 	switch (act) {
@@ -162,7 +282,7 @@ aging_view_handle(struct view *v, enum action act, int key)
 	case ACTION_DOWN:
 		av->sel += av->sel + 1 < n;
 		return REACT_REDRAW;
-	case ACTION_PAGE_UP:	/* a set (currency) at a time */
+	case ACTION_PAGE_UP:	/* a set (group and currency) at a time */
 		av->sel = av->sel >= per ? av->sel - per : 0;
 		return REACT_REDRAW;
 	case ACTION_PAGE_DOWN:
@@ -175,7 +295,8 @@ aging_view_handle(struct view *v, enum action act, int key)
 		av->sel = n - 1;
 		return REACT_REDRAW;
 	case ACTION_AGING_DRILL:
-		/* The queue holds every currency, so the drill-down filters by band alone. */
+		/* The queue holds every currency and group, so the drill-down filters by band
+		 * alone. */
 		q->filter = (struct queue_filter){ .band = (int)(av->sel % per) };
 		queue_refilter(q);
 		return REACT_CLOSE | REACT_REDRAW;
@@ -188,14 +309,19 @@ static void
 aging_view_title(struct view *v, char *buf, size_t len)
 {
 	const struct aging_view *av = v->priv;
-	char date[16];
+	const char *by = aging_by_name(av->by);
+	char date[16], since[48] = "";
 	int64_t accounts = 0;
 
 	for (size_t k = 0; k < av->aging.n; k++)
 		accounts += av->aging.sets[k].total.accounts;
-	snprintf(buf, len, " Aging at %s  %lld accounts", date_format(av->aging.as_of, date,
-								      sizeof date),
-		 (long long)accounts);
+	if (av->since != AGING_NO_SINCE) {
+		snprintf(since, sizeof since, ", moved since ");
+		date_format(av->since, since + strlen(since), sizeof since - strlen(since));
+	}
+	snprintf(buf, len, " Aging at %s%s%s%s  %lld accounts",
+		 date_format(av->aging.as_of, date, sizeof date), by ? " by " : "", by ? by : "",
+		 since, (long long)accounts);
 }
 
 const struct view_ops view_aging_ops = {

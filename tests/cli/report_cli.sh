@@ -59,10 +59,58 @@ usd=$(awk -F, '$1 == "USD" && $2 == "total" { print $3 }' "$tmp/aging.csv")
 expect 0 "^aging at $day, by product" -- aging --by product
 expect 0 "^USD  *total  *$usd " -- aging
 
+# Movement since a day: the CSV gains the movement columns (only then); every account that
+# left a band came into another, so the bands' moved_in and moved_out add up to the same
+# count, which is the total row's.
+since=2026-10-24
+aging --since "$since" --format csv | tr -d '\r' >"$tmp/moves.csv"
+if [ "$(head -n 1 "$tmp/moves.csv")" = \
+	"group,band,accounts,balance,past_due,moved_in,moved_out,moved_in_balance,moved_out_balance" ]
+then ok; else bad "CSV header with --since: $(head -n 1 "$tmp/moves.csv")"; fi
+check=$(awk -F, 'NR > 1 && $2 != "total" { i[$1] += $6; o[$1] += $7 }
+	NR > 1 && $2 == "total" { t[$1] = $6 " " $7 }
+	END { for (c in t) if (t[c] != i[c] " " i[c] || i[c] != o[c]) print c, t[c], i[c], o[c]
+	      for (c in t) n += i[c]; if (n == 0) print "nothing moved" }' "$tmp/moves.csv")
+if [ -z "$check" ]; then ok; else bad "movement does not balance: $check"; fi
+# The standing columns do not change with --since.
+if [ "$(cut -d, -f1-5 "$tmp/moves.csv" | tail -n +2)" = "$(tail -n +2 "$tmp/aging.csv")" ]; then
+	ok; else bad "--since changed the standing figures"; fi
+# Into 120+ independently: over 120 days now, not over 120 then, where the due date then is
+# 30 days earlier per whole installment paid in (since, as-of].
+ours=$(awk -F, '$1 == "USD" && $2 == "120+" { print $6 }' "$tmp/moves.csv")
+since_n=$(sqlite3 "$db" "SELECT CAST(julianday('$since') - julianday('1970-01-01') AS INTEGER)")
+theirs=$(sqlite3 "$db" "SELECT count(*) FROM accounts a JOIN balances b ON b.account_id = a.id
+	WHERE a.currency = 'USD' AND $as_of - a.due_date > 120 AND $since_n - (a.due_date - 30 *
+	CASE WHEN b.amount_due > 0 THEN (SELECT coalesce(sum(amount), 0) FROM payments p WHERE
+	p.account_id = a.id AND p.paid_on > $since_n AND p.paid_on <= $as_of) / b.amount_due
+	ELSE 0 END) <= 120")
+if [ "$ours" = "$theirs" ]; then ok; else bad "moved into 120+: $ours, sqlite3 says $theirs"; fi
+expect 0 '"since": "2026-10-24"' -- aging --since "$since" --format json
+expect 0 '"moved_in": ' -- aging --since "$since" --format json
+expect 0 "moved since $since" -- aging --since "$since"
+expect 0 "moved in" -- aging --since "$since" --by agent
+
+# By team: a lead's demo book spreads its accounts over the roster's two teams; each team's
+# count is an independent join of assignments and roster.
+printf 'role = "lead";\n' >"$tmp/lead.conf"
+expect 0 "" -- "$arrears" --config "$tmp/lead.conf" --cache "$tmp/crew.db" demo --accounts 120 \
+	--seed 3 --as-of "$day"
+"$arrears" --config "$tmp/lead.conf" --cache "$tmp/crew.db" report aging --as-of "$day" \
+	--by team --format csv | tr -d '\r' >"$tmp/team.csv"
+ours=$(awk -F, '$2 == "total" { split($1, g, "/"); n[g[1]] += $3 }
+	END { for (t in n) print t, n[t] }' "$tmp/team.csv" | sort)
+theirs=$(sqlite3 -separator ' ' "$tmp/crew.db" "SELECT coalesce(r.team, '(none)'), count(*)
+	FROM accounts a LEFT JOIN assignments s ON s.account_id = a.id LEFT JOIN roster r ON
+	r.name = s.assignee GROUP BY 1" | sort)
+if [ -n "$ours" ] && [ "$(echo "$ours" | wc -l)" -ge 2 ] && [ "$ours" = "$theirs" ]; then ok
+else bad "by team: '$ours' but sqlite3 says '$theirs'"; fi
+
 # Refusals.
 expect 2 "usage: arrears report aging" -- "$arrears" --cache "$db" report
 expect 2 "usage: arrears report aging" -- "$arrears" --cache "$db" report aging extra
-expect 2 "'team' is not product" -- aging --by team
+expect 2 "'region' is not product" -- aging --by region
+expect 2 "since: .*before the as-of day" -- aging --since "$day"
+expect 2 "since" -- aging --since 2026-11-31
 expect 2 "'xml' is not table" -- aging --format xml
 expect 2 "as-of" -- "$arrears" --cache "$db" report aging --as-of 2026-02-30
 expect 10 "" -- "$arrears" --cache "$tmp/none.db" report aging

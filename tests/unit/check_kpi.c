@@ -146,6 +146,29 @@ START_TEST(test_days_to_pay)
 }
 END_TEST
 
+START_TEST(test_dispute_closure)
+{
+	/* November: opened 11-01 closed 11-08 (7 days); opened 10-25 closed 11-04 (10, counted by
+	 * its closing day); opened 11-10 closed 11-10 (0); opened 11-20 still open (not counted);
+	 * opened 11-02 closed 12-01 (after the period); closed 11-05 "before" its opening 11-06
+	 * (a clock error: 0 days). Sum 17 over 4 resolved in the period: 4.25 days. */
+	const struct kpi_dispute d[] = {
+		{ .opened_on = DAY(11, 1), .closed_on = DAY(11, 8) },
+		{ .opened_on = DAY(10, 25), .closed_on = DAY(11, 4) },
+		{ .opened_on = DAY(11, 10), .closed_on = DAY(11, 10) },
+		{ .opened_on = DAY(11, 20), .closed_on = 0 },
+		{ .opened_on = DAY(11, 2), .closed_on = DAY(12, 1) },
+		{ .opened_on = DAY(11, 6), .closed_on = DAY(11, 5) },
+	};
+
+	rate_eq(kpi_dispute_closure(d, 6, DAY(11, 1), DAY(11, 30)), 17, 4);
+	ck_assert(kpi_rate_value(kpi_dispute_closure(d, 6, DAY(11, 1), DAY(11, 30))) == 4.25);
+	/* The period's edges are inclusive: only 11-08 and 11-10 fall in 11-08..11-10. */
+	rate_eq(kpi_dispute_closure(d, 6, DAY(11, 8), DAY(11, 10)), 7, 2);
+	rate_eq(kpi_dispute_closure(d, 0, DAY(11, 1), DAY(11, 30)), 0, 0);
+}
+END_TEST
+
 START_TEST(test_cases_worked)
 {
 	/* ana on 11-02 works A1, A2 and A1 again (2 cases); ana on 11-03 works A1 (1); bob on
@@ -178,6 +201,7 @@ main(void)
 	tcase_add_test(tc, test_cure_rate);
 	tcase_add_test(tc, test_roll_rates);
 	tcase_add_test(tc, test_days_to_pay);
+	tcase_add_test(tc, test_dispute_closure);
 	tcase_add_test(tc, test_cases_worked);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

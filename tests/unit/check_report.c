@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "bands.h"
 #include "clock.h"
@@ -25,7 +26,7 @@ setup(void)
 	tmpdir_make(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/cache.db", dir);
 	ck_assert_msg(store_open(path, STORE_CREATE, &store, NULL, &e) == 0, "%s", e.msg);
-	ck_assert_int_eq(sqlite3_exec(store_db(store), "INSERT INTO parties(id, name) VALUES (1, 'P')",
+	ck_assert_int_eq(sqlite3_exec(store_db(store), "INSERT INTO parties(id, name) VALUES (1, seal('P'))",
 				      NULL, NULL, NULL), SQLITE_OK);
 	bands_default(&bands);
 }
@@ -64,7 +65,7 @@ compute(enum aging_by by, struct aging *a)
 {
 	struct err e = { "" };
 
-	ck_assert_msg(aging_compute(store, &bands, by, AS_OF, a, &e) == 0, "%s", e.msg);
+	ck_assert_msg(aging_compute(store, &bands, by, AS_OF, AGING_NO_SINCE, a, &e) == 0, "%s", e.msg);
 }
 
 static void
@@ -174,7 +175,7 @@ START_TEST(test_by_product)
 	char label[80];
 
 	/* card (0): 2 accounts in 1-30; auto (2): one current, one 120+; card in EUR apart.
-	 * Sets follow the product's order, then the currency. */
+	 * Sets follow the product's name, then the currency, whatever order a store used. */
 	add("C1", 0, "USD", "", NULL, 3, 1000, 100);
 	add("C2", 0, "USD", "", NULL, 29, 2000, 200);
 	add("C3", 0, "EUR", "", NULL, 29, 700, 70);
@@ -182,14 +183,14 @@ START_TEST(test_by_product)
 	add("A2", 2, "USD", "", NULL, 400, 9000, 9000);
 	compute(AGING_BY_PRODUCT, &a);
 	ck_assert_uint_eq(a.n, 3);
-	ck_assert_str_eq(aging_set_label(&a.sets[0], label, sizeof label), "card/EUR");
-	cell_eq(&a.sets[0].total, 1, 700, 70);
-	ck_assert_str_eq(aging_set_label(&a.sets[1], label, sizeof label), "card/USD");
-	cell_eq(&a.sets[1].band[1], 2, 3000, 300);
-	cell_eq(&a.sets[1].total, 2, 3000, 300);
-	ck_assert_str_eq(aging_set_label(&a.sets[2], label, sizeof label), "auto/USD");
-	cell_eq(&a.sets[2].band[0], 1, 5000, 0);
-	cell_eq(&a.sets[2].band[5], 1, 9000, 9000);
+	ck_assert_str_eq(aging_set_label(&a.sets[0], label, sizeof label), "auto/USD");
+	cell_eq(&a.sets[0].band[0], 1, 5000, 0);
+	cell_eq(&a.sets[0].band[5], 1, 9000, 9000);
+	ck_assert_str_eq(aging_set_label(&a.sets[1], label, sizeof label), "card/EUR");
+	cell_eq(&a.sets[1].total, 1, 700, 70);
+	ck_assert_str_eq(aging_set_label(&a.sets[2], label, sizeof label), "card/USD");
+	cell_eq(&a.sets[2].band[1], 2, 3000, 300);
+	cell_eq(&a.sets[2].total, 2, 3000, 300);
 	aging_free(&a);
 }
 END_TEST
@@ -214,7 +215,110 @@ START_TEST(test_by_agent_and_segment)
 	cell_eq(&a.sets[0].total, 2, 3000, 300);
 	aging_free(&a);
 	ck_assert_int_eq(aging_by_parse("state"), AGING_BY_STATE);
-	ck_assert_int_eq(aging_by_parse("team"), -1);
+	/* By team: the roster puts ana in t1; G2 has no assignee, so no team. */
+	ck_assert_int_eq(sqlite3_exec(store_db(store), "INSERT INTO roster(name, team) VALUES "
+						       "('ana', 't1')", NULL, NULL, NULL), SQLITE_OK);
+	compute(AGING_BY_TEAM, &a);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_str_eq(aging_set_label(&a.sets[0], label, sizeof label), "(none)/USD");
+	ck_assert_str_eq(aging_set_label(&a.sets[1], label, sizeof label), "t1/USD");
+	cell_eq(&a.sets[1].total, 1, 1000, 100);
+	aging_free(&a);
+	ck_assert_int_eq(aging_by_parse("team"), AGING_BY_TEAM);
+	ck_assert_int_eq(aging_by_parse("region"), -1);
+	ck_assert_str_eq(aging_by_name(AGING_BY_TEAM), "team");
+	ck_assert_ptr_null(aging_by_name(AGING_BY_NONE));
+}
+END_TEST
+
+static void
+pay(int rowid, int64_t amount, int32_t paid_on, const char *ref)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql, "INSERT INTO payments(account_id, amount, paid_on, reference) "
+				  "VALUES (%d, %lld, %d, '%s')", rowid, (long long)amount, (int)paid_on, ref);
+	ck_assert_int_eq(sqlite3_exec(store_db(store), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
+moves_eq(const struct aging_cell *c, int64_t in, int64_t in_balance, int64_t out,
+	 int64_t out_balance)
+{
+	ck_assert_int_eq(c->in_accounts, in);
+	ck_assert_int_eq(c->in_balance, in_balance);
+	ck_assert_int_eq(c->out_accounts, out);
+	ck_assert_int_eq(c->out_balance, out_balance);
+}
+
+START_TEST(test_movement)
+{
+	struct aging a;
+	struct err e = { "" };
+	int32_t since = AS_OF - 30;
+
+	/* Thirty days of movement, worked by hand (amount_due is the past due given here):
+	 * M1 dpd 45 was 15: 1-30 -> 31-60. M2 dpd 10 was not yet due: current -> 1-30.
+	 * M3 dpd 100 was 70: 61-90 -> 91-120. M4 dpd 5 paid two installments (2 x 5.00) since,
+	 * so its due date then was 60 days earlier, dpd 35: 31-60 -> 1-30, balance then 30.00.
+	 * M5 dpd 40 paid 3.00 of a 5.00 installment (no cycle cured; the 9.99 on the since day
+	 * itself is before the window): was dpd 10, 1-30 -> 31-60, balance then 43.00.
+	 * M6 dpd 200 was 170: 120+ both days, no move. */
+	add("M1", 0, "USD", "", NULL, 45, 1000, 100);
+	add("M2", 0, "USD", "", NULL, 10, 2000, 200);
+	add("M3", 0, "USD", "", NULL, 100, 3000, 300);
+	add("M4", 0, "USD", "", NULL, 5, 2000, 500);
+	pay(4, 1000, AS_OF - 3, "p1");
+	add("M5", 0, "USD", "", NULL, 40, 4000, 500);
+	pay(5, 300, AS_OF - 1, "p2");
+	pay(5, 999, since, "p3");
+	add("M6", 0, "USD", "", NULL, 200, 5000, 5000);
+	ck_assert_msg(aging_compute(store, &bands, AGING_BY_NONE, AS_OF, since, &a, &e) == 0,
+		      "%s", e.msg);
+	ck_assert_uint_eq(a.n, 1);
+	moves_eq(&a.sets[0].band[0], 0, 0, 1, 2000);
+	moves_eq(&a.sets[0].band[1], 2, 4000, 2, 5300);
+	moves_eq(&a.sets[0].band[2], 2, 5000, 1, 3000);
+	moves_eq(&a.sets[0].band[3], 0, 0, 1, 3000);
+	moves_eq(&a.sets[0].band[4], 1, 3000, 0, 0);
+	moves_eq(&a.sets[0].band[5], 0, 0, 0, 0);
+	moves_eq(&a.sets[0].total, 5, 12000, 5, 13300);
+	/* The standing figures are the same as without movement. */
+	cell_eq(&a.sets[0].band[1], 2, 4000, 700);
+	cell_eq(&a.sets[0].total, 6, 17000, 6600);
+	aging_free(&a);
+	/* A since day on or after the as-of day is refused. */
+	ck_assert_int_eq(aging_compute(store, &bands, AGING_BY_NONE, AS_OF, AS_OF, &a, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "before"));
+}
+END_TEST
+
+START_TEST(test_rows_unsorted)
+{
+	struct aging a;
+	struct err e = { "" };
+	/* A store that hands rows in any order, repeating a key, gets sorted, summed sets. */
+	const struct aging_row rows[] = {
+		{ .group = "zed", .currency = "USD", .due_date = AS_OF - 3, .accounts = 1,
+		  .balance = 100, .past_due = 10 },
+		{ .group = "", .currency = "EUR", .due_date = 0, .accounts = 2, .balance = 50 },
+		{ .group = "zed", .currency = "USD", .due_date = AS_OF - 3, .accounts = 2,
+		  .balance = 200, .past_due = 20 },
+	};
+
+	aging_init(&a, &bands, AGING_BY_AGENT, AS_OF, AGING_NO_SINCE);
+	for (size_t k = 0; k < 3; k++)
+		ck_assert_int_eq(aging_add_row(&a, &rows[k], &e), 0);
+	aging_finish(&a);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_str_eq(a.sets[0].group, "(none)");
+	cell_eq(&a.sets[0].band[0], 2, 50, 0);
+	ck_assert_str_eq(a.sets[1].group, "zed");
+	cell_eq(&a.sets[1].band[1], 3, 300, 30);
+	ck_assert_int_eq(aging_add_row(&a, &(struct aging_row){ .group = "x", .currency = "US" },
+				       &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "currency"));
+	aging_free(&a);
 }
 END_TEST
 
@@ -232,6 +336,8 @@ main(void)
 	tcase_add_test(tc, test_currencies);
 	tcase_add_test(tc, test_by_product);
 	tcase_add_test(tc, test_by_agent_and_segment);
+	tcase_add_test(tc, test_movement);
+	tcase_add_test(tc, test_rows_unsorted);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
