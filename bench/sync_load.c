@@ -36,6 +36,7 @@ struct client {
 	char token[128];
 	const char *user_prefix, *password, *device_prefix;
 	double deadline;
+	double start, interval;	/* paced: batch b is due at start + (b - 1) * interval */
 	double *lat;		/* seconds of each request */
 	size_t nlat, cap;
 	long accepted;
@@ -267,6 +268,19 @@ push_one(void *arg)
 		if (file_read(path, &body) != 0)
 			break;	/* this client's bodies are all sent */
 		t0 = now_s();
+		if (c->interval > 0) {
+			/* open loop: wait for the batch's due time, and count a late start as
+			 * latency, so a slow server cannot hide its queue by slowing the clients */
+			double due = c->start + (double)(b - 1) * c->interval;
+
+			if (due > t0) {
+				struct timespec ts = { (time_t)(due - t0),
+						       (long)((due - t0 - (double)(time_t)(due - t0)) * 1e9) };
+
+				nanosleep(&ts, NULL);
+			}
+			t0 = due;
+		}
 		status = post(h, c, "/v1/events", &body, &reply);
 		if (c->nlat == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 64;
@@ -329,10 +343,12 @@ main(int argc, char **argv)
 	if (argc == 8 && strcmp(argv[1], "gen") == 0)
 		return gen(argc, argv);
 	if (!((argc == 8 && strcmp(argv[1], "login") == 0) ||
-	      (argc == 8 && strcmp(argv[1], "push") == 0))) {
+	      ((argc == 8 || argc == 9) && strcmp(argv[1], "push") == 0))) {
 		fprintf(stderr, "usage: sync_load gen DIR CLIENTS BATCHES EVENTS USER_PREFIX DEVICE_PREFIX\n"
 				"       sync_load login URL CACERT CLIENTS USER_PREFIX PASSWORD DEVICE_PREFIX\n"
-				"       sync_load push URL CACERT DIR TOKENS CLIENTS MAX_SECONDS\n");
+				"       sync_load push URL CACERT DIR TOKENS CLIENTS MAX_SECONDS [INTERVAL_MS]\n"
+				"(with INTERVAL_MS each client sends a batch every INTERVAL_MS, starts\n"
+				" spread over one interval, latency counted from each batch's due time)\n");
 		return 2;
 	}
 	if (!url_loopback(argv[2])) {
@@ -369,11 +385,12 @@ main(int argc, char **argv)
 	} else {
 		FILE *tf = fopen(argv[5], "r");
 		double secs = strtod(argv[7], NULL), t0, elapsed, *all;
+		double interval = argc == 9 ? strtod(argv[8], NULL) / 1e3 : 0;
 		long events = 0, total = 0, k = 0;
 
-		if (tf == NULL || secs <= 0 || secs > 3600) {
-			fprintf(stderr, "sync_load: %s: cannot read, or MAX_SECONDS not 0..3600\n",
-				argv[5]);
+		if (tf == NULL || secs <= 0 || secs > 3600 || interval < 0 || interval > 600) {
+			fprintf(stderr, "sync_load: %s: cannot read, or MAX_SECONDS not 0..3600, or "
+					"INTERVAL_MS not 0..600000\n", argv[5]);
 			rc = 1;
 			goto out;
 		}
@@ -389,8 +406,11 @@ main(int argc, char **argv)
 		}
 		fclose(tf);
 		t0 = now_s();
-		for (long i = 0; i < n; i++)
+		for (long i = 0; i < n; i++) {
 			cs[i].deadline = t0 + secs;
+			cs[i].interval = interval;
+			cs[i].start = t0 + interval * (double)i / (double)n;
+		}
 		rc = run(cs, (int)n, push_one);
 		elapsed = now_s() - t0;
 		for (long i = 0; i < n; i++) {
