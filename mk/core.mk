@@ -12,6 +12,7 @@ src_libarrears_a_SOURCES = \
 	src/migrations.c src/migrations.h \
 	src/evidence.c src/evidence.h \
 	src/settings.c src/settings.h \
+	src/conf_file.c src/conf_file.h \
 	src/queue.c src/queue.h \
 	src/demo.c src/demo.h \
 	src/event_text.c src/event_text.h \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "server.h"
 
 enum conf_type {
@@ -117,14 +118,8 @@ conf_load(struct server_config *c, const char *path, struct err *e)
 	conf_defaults(c);
 	if (path == NULL)
 		return 0;
-	config_init(&cfg);
-	if (!config_read_file(&cfg, path)) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			err_set(e, "%s: cannot read", path);
-		else
-			err_set(e, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
-		goto out;
-	}
+	if (conf_file_read(&cfg, path, NULL, e) != 0)
+		return -1;
 	root = config_root_setting(&cfg);
 	for (int i = 0; i < config_setting_length(root); i++) {
 		config_setting_t *set = config_setting_get_elem(root, (unsigned)i);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "paths.h"
 #include "qa_card.h"
 
@@ -189,16 +190,8 @@ qa_card_load(const char *path, struct qa_card **out, struct err *e)
 	int rc;
 
 	*out = NULL;
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			err_set(e, "%s: cannot read the scorecard", path);
-		else
-			err_set(e, "%s:%d: %s", config_error_file(&cfg) ? config_error_file(&cfg) : path,
-				config_error_line(&cfg), config_error_text(&cfg));
-		config_destroy(&cfg);
+	if (conf_file_read(&cfg, path, "the scorecard", e) != 0)
 		return -1;
-	}
 	l.c = calloc(1, sizeof *l.c);
 	if (l.c == NULL)
 		abort();

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "paths.h"
 #include "script.h"
 
@@ -399,16 +400,8 @@ script_load(const char *path, struct script **out, struct err *e)
 	int rc;
 
 	*out = NULL;
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			err_set(e, "%s: cannot read the script", path);
-		else
-			err_set(e, "%s:%d: %s", config_error_file(&cfg) ? config_error_file(&cfg) : path,
-				config_error_line(&cfg), config_error_text(&cfg));
-		config_destroy(&cfg);
+	if (conf_file_read(&cfg, path, "the script", e) != 0)
 		return -1;
-	}
 	l.s = xcalloc(1, sizeof *l.s);
 	l.s->file = xstrdup(path);
 	base = base != NULL ? base + 1 : path;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf_file.h"
 #include "paths.h"
 #include "settings.h"
 
@@ -303,16 +304,8 @@ settings_load(struct settings *s, const char *path, int required, struct err *e)
 			return err_set(e, "%s: no such config file", path);
 		return 0;
 	}
-	config_init(&cfg);
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
-			rc = err_set(e, "%s: cannot read config file", path);
-		else
-			rc = err_set(e, "%s:%d: %s", config_error_file(&cfg) ? config_error_file(&cfg) : path,
-				     config_error_line(&cfg), config_error_text(&cfg));
-		config_destroy(&cfg);
-		return rc;
-	}
+	if (conf_file_read(&cfg, path, "config file", e) != 0)
+		return -1;
 	snprintf(s->source, sizeof s->source, "%s", path);
 	rc = load_group(s, config_root_setting(&cfg), "", path, e);
 	if (rc == 0 && s->call_start_minute >= s->call_end_minute)
