@@ -209,6 +209,30 @@ device_key_register(struct api *a, const char *device, const char *key,
 	return 0;
 }
 
+static int
+roster_add(void *ctx, const struct server_user *u)
+{
+	if (json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "name", u->name, "team",
+						 u->team, "role", server_role_name(u->role))) != 0)
+		abort();
+	return 0;
+}
+
+/* A lead's login answer names the team's members and an admin's everyone who works cases, so
+ * the board has its rows before any of them has a case (docs/PROTOCOL.md). */
+static int
+session_roster(struct api *a, const struct server_user *u, json_t *answer, struct err *e)
+{
+	json_t *roster = json_array();
+
+	if (roster == NULL || json_object_set_new(answer, "roster", roster) != 0)
+		return err_set(e, "out of memory");
+	if (u->role == ROLE_LEAD && u->team[0] == '\0')
+		return 0;
+	return a->store->ops->roster_scan(a->store, u->role == ROLE_LEAD ? u->team : NULL,
+					  roster_add, roster, e);
+}
+
 /* POST /v1/session: a password for a bearer token, slowed per user and per address. */
 static void
 session_create(struct api *a, const struct api_request *rq, const struct server_user *unused,
@@ -217,6 +241,7 @@ session_create(struct api *a, const struct api_request *rq, const struct server_
 	struct server_store *st = a->store;
 	json_t *j = parse_body(a, rq, rp);
 	const char *name, *password, *device, *device_key;
+	json_t *answer;
 	char ukey[64], akey[96], token[64], th[65], at[32];
 	unsigned char raw[32];
 	struct server_user u;
@@ -284,12 +309,19 @@ session_create(struct api *a, const struct api_request *rq, const struct server_
 		goto out;
 	}
 	log_msg("login: user %s (%s) from %s", u.name, server_role_name(u.role), rq->addr);
-	reply_json(rp, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "token", token,
-				      "token_type", "Bearer", "expires_at",
-				      time_format_rfc3339(now + a->conf->token_lifetime, at, sizeof at),
-				      "user", u.name, "role", server_role_name(u.role), "team", u.team,
-				      "server_time", time_format_rfc3339(now, th, sizeof th)));
+	answer = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "token", token, "token_type",
+			   "Bearer", "expires_at",
+			   time_format_rfc3339(now + a->conf->token_lifetime, at, sizeof at), "user",
+			   u.name, "role", server_role_name(u.role), "team", u.team, "server_time",
+			   time_format_rfc3339(now, th, sizeof th));
 	sodium_memzero(token, sizeof token);
+	if (answer != NULL && (u.role == ROLE_LEAD || u.role == ROLE_ADMIN) &&
+	    session_roster(a, &u, answer, &e) != 0) {
+		json_decref(answer);
+		internal_error(rp, "session roster", &e);
+		goto out;
+	}
+	reply_json(rp, 200, answer);
 out:
 	json_decref(j);
 }

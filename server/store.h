@@ -164,6 +164,11 @@ struct server_store_ops {
 	 * BOARD_SCAN_DAYS before today */
 	int (*board_scan)(struct server_store *s, const char *team, int32_t today,
 			  struct board_builder *bb, struct err *e);
+	/* hands fn each user who works cases (agent, field, lead) of team, or of every team when
+	 * team is NULL, by name; fn's non-zero return stops the scan and is returned */
+	int (*roster_scan)(struct server_store *s, const char *team,
+			   int (*fn)(void *ctx, const struct server_user *u), void *ctx,
+			   struct err *e);
 };
 
 struct server_store {

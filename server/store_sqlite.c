@@ -1237,6 +1237,33 @@ sq_board_scan(struct server_store *base, const char *team, int32_t today,
 			     "at >= ?2", NULL, since, board_event_row, bb, today, e) ? -1 : 0;
 }
 
+static int
+sq_roster_scan(struct server_store *base, const char *team,
+	       int (*fn)(void *ctx, const struct server_user *u), void *ctx, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st;
+	struct server_user u;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(s->db, team != NULL ?
+			       "SELECT id, name, role, team, '' FROM users WHERE role IN ('agent', "
+			       "'field', 'lead') AND team = ?1 AND team <> '' ORDER BY name" :
+			       "SELECT id, name, role, team, '' FROM users WHERE role IN ('agent', "
+			       "'field', 'lead') ORDER BY name", -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e);
+	if (team != NULL)
+		bind_text(st, 1, team);
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		user_row(st, &u);
+		ret = fn(ctx, &u);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = db_err(s, e);
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static const struct server_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1246,6 +1273,7 @@ static const struct server_store_ops sqlite_ops = {
 	.epoch = sq_epoch,
 	.user_add = sq_user_add,
 	.user_get = sq_user_get,
+	.roster_scan = sq_roster_scan,
 	.session_add = sq_session_add,
 	.session_get = sq_session_get,
 	.session_revoke = sq_session_revoke,

@@ -346,6 +346,54 @@ server_of(struct store *s, const struct sync_conf *c, char *buf, size_t len, str
 	return rc;
 }
 
+/* The roster a lead's or an admin's login answer carries replaces the cache's, so the board
+ * lists every member of the team, even one without cases; an answer without one (an agent's)
+ * leaves it alone. A bad entry changes nothing and is named. */
+static int
+roster_save(struct store *s, const json_t *roster, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	json_t *m;
+
+	if (roster == NULL)
+		return 0;
+	if (!json_is_array(roster))
+		return err_set(e, "login: $.roster: not an array");
+	json_array_foreach(roster, i, m) {
+		const char *name = json_string_value(json_object_get(m, "name"));
+		const char *team = json_string_value(json_object_get(m, "team"));
+		const char *role = json_string_value(json_object_get(m, "role"));
+
+		if (name == NULL || name[0] == '\0' || strlen(name) > 31 || team == NULL ||
+		    strlen(team) > 31 || role == NULL || strlen(role) > 15)
+			return err_set(e, "login: $.roster[%zu]: needs name, team and role strings "
+					  "(at most 31, 31 and 15 bytes)", i);
+	}
+	if (store_begin(s, e) != 0)
+		return -1;
+	if (sqlite3_exec(db, "DELETE FROM roster", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO roster(name, team, role) VALUES(?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	json_array_foreach(roster, i, m) {
+		sqlite3_bind_text(st, 1, json_string_value(json_object_get(m, "name")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, json_string_value(json_object_get(m, "team")), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, json_string_value(json_object_get(m, "role")), -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return store_commit(s, e);
+fail:
+	err_set(e, "login: roster: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	store_rollback(s);
+	return -1;
+}
+
 int
 sync_login(struct store *s, const struct sync_conf *c, const char *user, const char *password,
 	   struct err *e)
@@ -404,7 +452,8 @@ sync_login(struct store *s, const struct sync_conf *c, const char *user, const c
 	const char *role = json_string_value(json_object_get(r.body, "role"));
 	const char *team = json_string_value(json_object_get(r.body, "team"));
 	if (store_state_set(s, "role", role != NULL && strlen(role) < 16 ? role : "", e) != 0 ||
-	    store_state_set(s, "team", team != NULL && strlen(team) < 32 ? team : "", e) != 0)
+	    store_state_set(s, "team", team != NULL && strlen(team) < 32 ? team : "", e) != 0 ||
+	    roster_save(s, json_object_get(r.body, "roster"), e) != 0)
 		goto out;
 	rc = SYNC_OK;
 out:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The board and reassigning against a real arrearsd on loopback: a lead's reassign moves the
 # case on the server (the old agent's pull removes it, the new agent's brings it), a reassign
-# out of the team or by an agent (even one whose client claims to be a lead) is rejected, and
+# out of the team or by an agent (even one whose client claims to be a lead) is rejected, a
+# lead's login brings the team's roster, and
 # GET /v1/board answers a lead the team, an admin everyone, an agent nothing.
 set -u
 arrearsd="${top_builddir:?}/arrearsd"
@@ -63,6 +64,11 @@ for u in ann bo lee; do login_sync "$u"; done
 [ "$(sqlite3 "$tmp/lee/cache.db" 'SELECT count(*) FROM accounts')" = 20 ] && ok ||
 	bad "the lead's cache holds $(sqlite3 "$tmp/lee/cache.db" 'SELECT count(*) FROM accounts') accounts, wanted team t1's 20"
 [ "$(holds ann "$moved")" = 1 ] && [ "$(holds bo "$moved")" = 0 ] && ok || bad "$moved not ann's before"
+# The lead's login brings the team's roster (the board's rows); an agent's brings none.
+roster=$(sqlite3 "$tmp/lee/cache.db" "SELECT group_concat(name || ':' || team || ':' || role, ' ')
+	FROM (SELECT * FROM roster ORDER BY name)")
+[ "$roster" = "ann:t1:agent bo:t1:agent lee:t1:lead" ] && ok || bad "the lead's roster is '$roster'"
+[ "$(sqlite3 "$tmp/ann/cache.db" 'SELECT count(*) FROM roster')" = 0 ] && ok || bad "an agent got a roster"
 
 # The role comes from the session: the lead's settings say nothing of it.
 cli lee reassign --to bo "$moved" >"$tmp/out" 2>"$tmp/err" && ok || bad "lead reassign: $(cat "$tmp/err")"
@@ -79,8 +85,8 @@ cli ann sync >/dev/null 2>"$tmp/err" && cli bo sync >/dev/null 2>>"$tmp/err" || 
 cli lee sync >/dev/null 2>&1
 [ "$(assignee lee "$moved")" = bo ] && ok || bad "the lead's cache lost the move after a pull"
 
-# Out of the team: cat is in t2. The client cannot know teams it has no roster of, so the
-# server says no and the event becomes a dead letter with the reason.
+# Out of the team: cat is in t2 and in no roster the lead holds; the client leaves the rule to
+# the server, which says no, and the event becomes a dead letter with the reason.
 in_t1=$(of bo | head -1)
 cli lee reassign --to cat "$in_t1" >/dev/null 2>"$tmp/err" || bad "reassign to cat: $(cat "$tmp/err")"
 cli lee sync >/dev/null 2>&1
