@@ -66,7 +66,7 @@ static const struct conf_def defs[] = {
 	{ .name = "max_blob", .type = CONF_INT, F(max_blob), .min = 0, .max = 2147483647,
 	  .help = "largest attachment in bytes (larger: refused)" },
 	{ .name = "require_signed_heads", .type = CONF_INT, F(require_signed_heads), .min = 0,
-	  .max = 1, .help = "1 refuses pushes from devices that have registered no key" },
+	  .max = 1, .help = "1 (default) refuses pushes from devices that have registered no key" },
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -93,6 +93,8 @@ conf_defaults(struct server_config *c)
 	c->timeout = 30;
 	c->threads = 4;
 	c->max_blob = 32 << 20;
+	/* a stolen token must not push evidence under a fresh device that signs nothing */
+	c->require_signed_heads = 1;
 }
 
 static int

@@ -8,6 +8,7 @@ set -u
 arrearsd="${top_builddir:?}/arrearsd"
 arrears="$top_builddir/arrears"
 notegen="$top_builddir/tests/sync/notegen"
+evgen="$top_builddir/tests/sync/evgen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
@@ -16,7 +17,8 @@ need sqlite3 curl cmp
 
 make_cert "$tmp"
 # small chunks (max_body) so a 300 kB attachment takes several, and the client must shrink its own
-write_conf 'max_body = 65536;' 'max_blob = 1000000;' 'require_signed_heads = 1;'
+# and no require_signed_heads line: the default (on) is what is tested
+write_conf 'max_body = 65536;' 'max_blob = 1000000;' '# require_signed_heads: the default'
 export ARREARS_NOW=2026-11-23T12:00:00Z
 unset XDG_CONFIG_HOME
 HOME="$tmp/home"
@@ -58,6 +60,15 @@ secret=$(head -c 64 "$cache_a.key")
 grep -qF "$secret" "$cache_a" && bad "the secret key is in the cache" || ok
 grep -qF "$secret" "$tmp/log" && bad "the secret key is in the server's log" || ok
 arrears_a sync >/dev/null 2>"$tmp/err" || bad "first sync a: $(cat "$tmp/err")"
+
+# a good token pushing from a device that never registered a key (a stolen token, a hand-made
+# batch) is refused whole by default
+token_a=$(cat "$cache_a.token" 2>/dev/null)
+"$evgen" no-key-device a "$acct" 1 > "$tmp/unsigned.json" || bad evgen
+st=$(api POST /v1/events "$token_a" --data-binary @"$tmp/unsigned.json")
+[ "$st" = 403 ] && grep -q bad_signature "$tmp/body" && ok || bad "an unkeyed device pushed: $st $(cat "$tmp/body")"
+[ "$(book "SELECT count(*) FROM events WHERE device = 'no-key-device'")" -eq 0 ] && ok ||
+	bad "an unkeyed device's event was stored"
 
 # a push is signed: the server keeps the head with the key it verified against
 "$notegen" "$cache_a" a "$acct" 2 2>"$tmp/err" || bad "notegen: $(cat "$tmp/err")"
