@@ -358,9 +358,10 @@ parse_limit(const char *s, int max, size_t *out)
 		return 0;
 	}
 	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > max)
+	if (*s == '\0' || *end != '\0' || v < 1)
 		return -1;
-	*out = (size_t)v;
+	/* a limit is "at most": a client that asks more than this server serves gets less */
+	*out = (size_t)(v > max ? max : v);
 	return 0;
 }
 
@@ -385,7 +386,8 @@ changes_get(struct api *a, const struct api_request *rq, const struct server_use
 		return;
 	}
 	if (parse_limit(rq->query(rq->query_ctx, "limit"), a->conf->page_limit, &limit) != 0) {
-		api_error(rp, 400, "bad_request", "limit: must be a whole number from 1 to %d",
+		api_error(rp, 400, "bad_request",
+			  "limit: must be a whole number from 1 (at most %d are served)",
 			  a->conf->page_limit);
 		return;
 	}
@@ -1028,11 +1030,41 @@ struct qa_scan {
 	struct api *a;
 	const struct server_user *u;
 	int64_t from, to;	/* seconds, [from, to) */
+	char after_device[40];	/* the page starts after this (device, seq); "" = at the start */
+	int64_t after_seq;
 	size_t limit;
 	json_t *events;
 	bool more;
 	struct err e;
 };
+
+/* Whether ev comes after the position the page starts from, in the scan's (device, seq) order. */
+static bool
+qa_after(const struct qa_scan *q, const struct event *ev)
+{
+	int c = strcmp(ev->device, q->after_device);
+
+	return q->after_device[0] == '\0' || c > 0 || (c == 0 && ev->seq > q->after_seq);
+}
+
+/* Reads after=DEVICE:SEQ (the `next` of the page before). 0 or -1. */
+static int
+qa_after_parse(const char *s, struct qa_scan *q)
+{
+	const char *colon = s != NULL ? strrchr(s, ':') : NULL;
+	char *end;
+
+	if (s == NULL)
+		return 0;
+	if (colon == NULL || colon == s || (size_t)(colon - s) >= sizeof q->after_device)
+		return -1;
+	q->after_seq = strtoll(colon + 1, &end, 10);
+	if (end == colon + 1 || *end != '\0' || q->after_seq < 1)
+		return -1;
+	memcpy(q->after_device, s, (size_t)(colon - s));
+	q->after_device[colon - s] = '\0';
+	return 0;
+}
 
 static int
 qa_scan_event(void *ctx, const struct event *ev)
@@ -1042,7 +1074,7 @@ qa_scan_event(void *ctx, const struct event *ev)
 	json_t *j;
 	int rc;
 
-	if (ev->at < q->from || ev->at >= q->to || !qa_call_event(ev))
+	if (ev->at < q->from || ev->at >= q->to || !qa_after(q, ev) || !qa_call_event(ev))
 		return 0;
 	if (q->u->role == ROLE_LEAD) {
 		if ((rc = st->ops->account_visible(st, q->u, ev->account_id, &q->e)) < 0)
@@ -1060,9 +1092,9 @@ qa_scan_event(void *ctx, const struct event *ev)
 	return 0;
 }
 
-/* GET /v1/qa/calls?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=N: the events of scripted calls made on
- * those days (UTC, inclusive; the last 7 days by default), for qa (every account), leads (their
- * team's) and admins. */
+/* GET /v1/qa/calls?from=YYYY-MM-DD&to=YYYY-MM-DD&limit=N&after=DEVICE:SEQ: the events of
+ * scripted calls made on those days (UTC, inclusive; the last 7 days by default), for qa (every
+ * account), leads (their team's) and admins; a page cut by limit says where the next starts. */
 static void
 qa_calls_get(struct api *a, const struct api_request *rq, const struct server_user *u,
 	     struct api_reply *rp)
@@ -1090,8 +1122,13 @@ qa_calls_get(struct api *a, const struct api_request *rq, const struct server_us
 		return;
 	}
 	if (parse_limit(rq->query(rq->query_ctx, "limit"), a->conf->page_limit, &q.limit) != 0) {
-		api_error(rp, 400, "bad_request", "limit: must be a whole number from 1 to %d",
+		api_error(rp, 400, "bad_request",
+			  "limit: must be a whole number from 1 (at most %d are served)",
 			  a->conf->page_limit);
+		return;
+	}
+	if (qa_after_parse(rq->query(rq->query_ctx, "after"), &q) != 0) {
+		api_error(rp, 400, "bad_request", "after: DEVICE:SEQ of a page's next is needed");
 		return;
 	}
 	q.from = (int64_t)from * 86400;
@@ -1105,7 +1142,18 @@ qa_calls_get(struct api *a, const struct api_request *rq, const struct server_us
 		internal_error(rp, "qa calls", &q.e);
 		return;
 	}
-	reply_json(rp, 200, json_pack("{s:o, s:b}", "events", q.events, "more", q.more));
+	if (q.more) {
+		const json_t *last = json_array_get(q.events, json_array_size(q.events) - 1);
+		char next[64];
+
+		snprintf(next, sizeof next, "%s:%lld",
+			 json_string_value(json_object_get(last, "device")),
+			 (long long)json_integer_value(json_object_get(last, "seq")));
+		reply_json(rp, 200, json_pack("{s:o, s:b, s:s}", "events", q.events, "more", true,
+					      "next", next));
+	} else {
+		reply_json(rp, 200, json_pack("{s:o, s:b}", "events", q.events, "more", false));
+	}
 }
 
 /* GET /v1/board: the queue board of a lead's team, or of every agent for an admin; for

@@ -65,6 +65,23 @@ grep -q '"events":\[\]' "$tmp/body" && ok || bad "december: $(cat "$tmp/body")"
 st=$(api GET "/v1/qa/calls?from=2026-11-31" "$tok_q"); expect_status 400 "$st" "bad from"
 grep -q 'from: ' "$tmp/body" && ok || bad "bad from: $(cat "$tmp/body")"
 st=$(api GET "/v1/qa/calls" "$tok_a"); expect_status 403 "$st" "agent reads call records"
+# paging: a second qa_score makes two call events; a page of one says where the next starts
+"$qagen" dev-quinn3 quinn "$acct" qa_score > "$tmp/score2.json" || bad qagen
+st=$(api POST /v1/events "$tok_q" --data-binary @"$tmp/score2.json"); expect_status 200 "$st" "second qa push"
+st=$(api GET "/v1/qa/calls?from=2026-11-01&to=2026-11-30&limit=1" "$tok_q"); expect_status 200 "$st" "page 1"
+grep -q '"more":true' "$tmp/body" && grep -q '"next":"dev-quinn:1"' "$tmp/body" && ok ||
+	bad "page 1: $(cat "$tmp/body")"
+st=$(api GET "/v1/qa/calls?from=2026-11-01&to=2026-11-30&limit=1&after=dev-quinn%3A1" "$tok_q")
+expect_status 200 "$st" "page 2"
+grep -q '"device":"dev-quinn3"' "$tmp/body" && grep -q '"more":false' "$tmp/body" && ok ||
+	bad "page 2: $(cat "$tmp/body")"
+for after in nocolon dev-quinn%3A0 dev-quinn%3Ax %3A5; do
+	st=$(api GET "/v1/qa/calls?after=$after" "$tok_q"); expect_status 400 "$st" "after=$after"
+	grep -q 'after: ' "$tmp/body" && ok || bad "after=$after: $(cat "$tmp/body")"
+done
+# a limit over page_limit is served as page_limit, not refused
+st=$(api GET "/v1/qa/calls?from=2026-11-01&to=2026-11-30&limit=999999" "$tok_q")
+expect_status 200 "$st" "limit over page_limit"
 
 echo "qa_server: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
