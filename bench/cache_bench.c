@@ -1,4 +1,5 @@
-/* cache_bench - how fast the cache feeds the workstation: queue load, re-rank, open account.
+/* cache_bench - how fast the cache feeds the workstation: queue load, re-rank, open account,
+ * the lead's board and the QA list.
  * A measurement, not a test: `bench/cache_bench CACHE` prints one line per figure. */
 #include "config.h"
 
@@ -8,7 +9,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "board.h"
 #include "clock.h"
+#include "qa.h"
 #include "queue.h"
 #include "store.h"
 
@@ -81,6 +84,29 @@ main(int argc, char **argv)
 		total_events += nev;
 		free(cps);
 		events_free(&evs, nev);
+	}
+	/* the screens a lead and a reviewer open: computed from the whole cache */
+	{
+		struct board b;
+		struct qa_filter f;
+		struct qa_call *calls;
+		size_t ncalls;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (board_from_cache(s, &q.bands, date_of_time(q.now), &b, &e) != 0) {
+			fprintf(stderr, "cache_bench: %s\n", e.msg);
+			return 1;
+		}
+		printf("board from the cache: %.1f ms (%zu agents)\n", ms_since(&t0), b.n);
+		board_free(&b);
+		qa_filter_any(&f);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (qa_calls_list(s, &f, NULL, NULL, &calls, &ncalls, &e) != 0) {
+			fprintf(stderr, "cache_bench: %s\n", e.msg);
+			return 1;
+		}
+		printf("QA list: %.1f ms (%zu calls)\n", ms_since(&t0), ncalls);
+		free(calls);
 	}
 	qsort(rank_ms, RANKS, sizeof rank_ms[0], cmp_double);
 	qsort(open_ms, OPENS, sizeof open_ms[0], cmp_double);

@@ -87,6 +87,11 @@ void board_free(struct board *b);
 int board_from_cache(struct store *s, const struct bands *b, int32_t today, struct board *out,
 		     struct err *e);
 
+/* The server's board (GET /v1/board) as the last sync kept it, when it is of day today: 0 with
+ * the time it was fetched, 1 when there is none of today, -1 with e filled. */
+int board_from_snapshot(struct store *s, int32_t today, struct board *out, int64_t *fetched_at,
+			struct err *e);
+
 /* One case of an agent's queue, as the board's drill-down lists it. */
 struct board_case {
 	char id[ACCOUNT_ID_LEN];

@@ -1,11 +1,14 @@
-/* board_cache.c - the queue board of the client cache: three reads into the board builder. */
+/* board_cache.c - the queue board of the client cache: three reads into the board builder;
+ * or the server's board a sync kept, while it is of today. */
 #include "config.h"
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "board.h"
+#include "board_json.h"
 #include "store.h"
 
 static int
@@ -121,4 +124,34 @@ board_cases(struct store *s, const char *agent, int32_t today, struct board_case
 	sqlite3_finalize(st);
 	*out = v;
 	return 0;
+}
+
+int
+board_from_snapshot(struct store *s, int32_t today, struct board *out, int64_t *fetched_at,
+		    struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	json_t *j;
+	json_error_t je;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT fetched_at, body FROM board_snapshot WHERE as_of = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, st, e);
+	sqlite3_bind_int(st, 1, today);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return 1;
+	}
+	if (rc != SQLITE_ROW)
+		return db_fail(db, st, e);
+	*fetched_at = sqlite3_column_int64(st, 0);
+	j = json_loads(col(st, 1), 0, &je);
+	sqlite3_finalize(st);
+	if (j == NULL)
+		return err_set(e, "board_snapshot: %s", je.text);
+	rc = board_from_json(j, out, e);
+	json_decref(j);
+	return rc != 0 ? err_prefix(e, "board_snapshot") : 0;
 }

@@ -157,6 +157,8 @@ cmd_sync(int argc, char **argv, const struct global_opts *g)
 		printf("attachments: %lld uploaded (%lld bytes sent), %lld failed, %lld waiting\n",
 		       (long long)r.blobs_done, (long long)r.blob_bytes, (long long)r.blobs_failed,
 		       (long long)r.blobs_waiting);
+	if (r.calls_fetched > 0)
+		printf("call records: %lld new events to review\n", (long long)r.calls_fetched);
 	if (rc != SYNC_OK)
 		fprintf(stderr, "arrears sync: %s\n", e.msg);
 	return rc;

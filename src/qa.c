@@ -15,8 +15,16 @@
 
 /* Event bodies are sealed at rest (seal.c), so the call id inside them cannot be indexed:
  * calls are found by their call_start events (a partial index of migration 006), then each
- * account's events from its first call on are read through events_account. */
-#define BODY "unseal(body, 'events', id)"
+ * account's events from its first call on are read through events_account. A reviewer's or a
+ * lead's cache also holds other devices' calls, fetched into review_events (migration 007);
+ * the two are read as one, an event this device wrote and fetched back counted once. The
+ * WHERE of each query reaches into both arms, so the partial indexes still serve. */
+#define CALL_EVENTS                                                                        \
+	"(SELECT id, seq, account_id, kind, user, at, unseal(body, 'events', id) AS body "  \
+	"FROM events UNION ALL "                                                           \
+	"SELECT id, seq, account_id, kind, user, at, unseal(body, 'review_events', id) "   \
+	"FROM review_events r WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = r.id))"
+#define BODY "body"
 
 bool
 qa_call_breach(const struct qa_call *c)
@@ -237,7 +245,7 @@ starts_read(sqlite3 *db, const char *call_id, struct start **out, size_t *n, str
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT account_id, at, " BODY " FROM events "
+	if (sqlite3_prepare_v2(db, "SELECT account_id, at, " BODY " FROM " CALL_EVENTS " "
 				   "WHERE kind = 'call_start'", -1, &st, NULL) != SQLITE_OK)
 		return err_set(e, "call records: %s", sqlite3_errmsg(db));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -333,7 +341,7 @@ read_calls(struct store *s, const char *call_id, qa_script_fn fn, void *ctx,
 
 	if (starts_read(db, call_id, &starts, &n, e) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT kind, user, at, " BODY " FROM events "
+	if (sqlite3_prepare_v2(db, "SELECT kind, user, at, " BODY " FROM " CALL_EVENTS " "
 				   "WHERE account_id = ? AND at >= ? ORDER BY at, seq",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(starts);
@@ -539,7 +547,7 @@ qa_compliance(struct store *s, const char *agent, struct kpi_rate *out, struct e
 	int64_t overrides = 0;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT at, " BODY " FROM events WHERE kind = 'qa_score'", -1,
+	if (sqlite3_prepare_v2(db, "SELECT at, " BODY " FROM " CALL_EVENTS " WHERE kind = 'qa_score'", -1,
 			       &st, NULL) != SQLITE_OK)
 		goto sqlerr;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -572,7 +580,7 @@ qa_compliance(struct store *s, const char *agent, struct kpi_rate *out, struct e
 	/* the calls array moved while it grew, so the borrowed pointers are set once it is done */
 	for (size_t i = 0; i < n; i++)
 		rv[i].call = calls[i];
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events WHERE kind = 'policy_override' "
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM " CALL_EVENTS " WHERE kind = 'policy_override' "
 				   "AND user = ?", -1, &st, NULL) != SQLITE_OK)
 		goto sqlerr;
 	sqlite3_bind_text(st, 1, agent, -1, SQLITE_STATIC);

@@ -107,6 +107,11 @@ reassign_cases(const struct casework *cw, const char (*accounts)[ACCOUNT_ID_LEN]
 			goto out;
 		}
 	}
+	/* the server's board no longer counts these queues right: the cache's until a sync */
+	if (sqlite3_exec(db, "DELETE FROM board_snapshot", NULL, NULL, NULL) != SQLITE_OK) {
+		err_set(e, "reassign: %s", sqlite3_errmsg(db));
+		goto out;
+	}
 	rc = store_commit(cw->store, e);
 out:
 	evidence_writer_free(&w);

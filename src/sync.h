@@ -44,6 +44,7 @@ struct sync_report {
 	int64_t pending;		/* outbox rows left */
 	int64_t blobs_done, blobs_failed, blobs_waiting;	/* attachments this run / left */
 	int64_t blob_bytes;		/* attachment bytes sent this run */
+	int64_t calls_fetched;		/* call events new to review_events (qa, leads) */
 };
 
 /* Fills c with the defaults: no server, system CAs, 4 attempts, 10 s to connect, 60 s a

@@ -15,6 +15,7 @@
 #include "money.h"
 #include "reassign.h"
 #include "settings.h"
+#include "sync_status.h"
 #include "text.h"
 #include "when.h"
 
@@ -23,6 +24,7 @@
 enum { W_NAME = 8, W_Q = 6, W_BAND = 6, W_N = 4, W_AMT = 9, W_KEPT = 5, W_X = 3, W_LAST = 5 };
 
 #define PICK_MAX 9	/* agents a reassignment offers, one digit each */
+#define BOARD_FRESH_S 60	/* a server board younger than this is not fetched again on open */
 
 enum row_kind { ROW_AGENT, ROW_TEAM, ROW_ALL };
 
@@ -33,6 +35,8 @@ struct row {
 
 struct board_view {
 	struct board board;	/* owned */
+	bool from_server;	/* the board a sync fetched, not the cache's own */
+	int64_t fetched_at;
 	struct row *rows;	/* owned: what the board mode lists */
 	size_t nrows, sel, top;
 	/* the cases mode: one agent's cases (owned), marks parallel to them */
@@ -85,10 +89,15 @@ compute(struct view *v, struct err *e)
 	struct board_view *bv = v->priv;
 	const struct queue *q = &v->app->queue;
 	struct board b;
+	int rc;
 
-	/* the queue's day and bands, so the board's bands are the queue's */
-	if (board_from_cache(v->app->store, &q->bands, date_of_time(q->now), &b, e) != 0)
+	/* the server's board counts the whole team's work; the cache knows only what reached
+	 * it (the queue's day and bands, so the board's bands are the queue's) */
+	rc = board_from_snapshot(v->app->store, date_of_time(q->now), &b, &bv->fetched_at, e);
+	if (rc < 0 || (rc == 1 && board_from_cache(v->app->store, &q->bands,
+						    date_of_time(q->now), &b, e) != 0))
 		return -1;
+	bv->from_server = rc == 0;
 	board_free(&bv->board);
 	bv->board = b;
 	rows_build(bv);
@@ -122,6 +131,7 @@ cases_load(struct view *v, const char *agent, struct err *e)
 static int
 board_view_open(struct view *v, const char *arg, struct err *e)
 {
+	const struct board_view *bv = v->priv;
 	char role[16];
 
 	(void)arg;
@@ -130,7 +140,14 @@ board_view_open(struct view *v, const char *arg, struct err *e)
 	/* the server answers the board to leads and admins only; the client says so at once */
 	if (!reassign_allowed(role))
 		return err_set(e, "board: leads and admins only (you: %s)", role);
-	return compute(v, e);
+	if (compute(v, e) != 0)
+		return -1;
+	/* a synced cache asks the server for a fresh board in the background; the board
+	 * redraws when the sync ends (focus), and a failed one leaves what is shown */
+	if (v->app->synced.last_sync != 0 && v->app->sync == NULL &&
+	    (!bv->from_server || clock_now() - bv->fetched_at >= BOARD_FRESH_S))
+		app_sync_start(v->app);
+	return 0;
 }
 
 static void
@@ -268,26 +285,24 @@ draw_header(struct view *v, WINDOW *w)
 		text_put(w, 0, x, BOARD_DAYS, "Worked 14d", TEXT_LEFT);
 }
 
-/* The bottom line: where the figures come from and how old the cache is. */
+/* The bottom line: where the figures come from and how old they are. */
 static void
 draw_age(struct view *v, WINDOW *w)
 {
+	const struct board_view *bv = v->priv;
 	const struct sync_summary *s = &v->app->synced;
-	int64_t now = clock_now(), ago = now - s->last_sync;
-	char buf[160], when[32];
+	char buf[160], ago[32];
 
-	if (s->last_sync == 0)
-		snprintf(when, sizeof when, "never synced");
-	else if (ago < 120)
-		snprintf(when, sizeof when, "last sync %llds ago", (long long)(ago < 0 ? 0 : ago));
-	else if (ago < 7200)
-		snprintf(when, sizeof when, "last sync %lldm ago", (long long)(ago / 60));
-	else if (ago < 172800)
-		snprintf(when, sizeof when, "last sync %lldh ago", (long long)(ago / 3600));
+	if (bv->from_server)
+		snprintf(buf, sizeof buf, "from the server, fetched %s",
+			 sync_status_ago(clock_now(), bv->fetched_at, ago, sizeof ago));
+	else if (s->last_sync == 0)
+		snprintf(buf, sizeof buf, "from cache, never synced");
 	else
-		snprintf(when, sizeof when, "last sync %lldd ago", (long long)(ago / 86400));
-	snprintf(buf, sizeof buf, "from cache, %s; today = UTC day, kept = promises due in %d days",
-		 when, BOARD_KEPT_DAYS);
+		snprintf(buf, sizeof buf, "from cache (only what reached it), last sync %s",
+			 sync_status_ago(clock_now(), s->last_sync, ago, sizeof ago));
+	snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+		 "; today = UTC day, kept = promises due in %d days", BOARD_KEPT_DAYS);
 	wattrset(w, theme_attr(&v->app->theme, ROLE_ROW_DIM));
 	text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
 }

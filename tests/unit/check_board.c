@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "board.h"
+#include "board_json.h"
 #include "clock.h"
 #include "testutil.h"
 
@@ -192,6 +193,109 @@ START_TEST(test_empty)
 }
 END_TEST
 
+static void
+row_eq(const struct board_agent *a, const struct board_agent *b)
+{
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_str_eq(a->team, b->team);
+	for (int k = 0; k < BANDS_MAX; k++)
+		ck_assert_int_eq(a->depth[k], b->depth[k]);
+	ck_assert_int_eq(a->accounts, b->accounts);
+	for (int d = 0; d < BOARD_DAYS; d++)
+		ck_assert_int_eq(a->worked[d], b->worked[d]);
+	ck_assert_int_eq(a->today.attempts, b->today.attempts);
+	ck_assert_int_eq(a->today.contacts, b->today.contacts);
+	ck_assert_int_eq(a->today.rpcs, b->today.rpcs);
+	ck_assert_int_eq(a->ptps, b->ptps);
+	ck_assert_int_eq(a->ptp_amount, b->ptp_amount);
+	ck_assert_int_eq(a->kept.num, b->kept.num);
+	ck_assert_int_eq(a->kept.den, b->kept.den);
+	ck_assert_int_eq(a->overrides, b->overrides);
+	ck_assert_int_eq(a->exceptions, b->exceptions);
+	ck_assert_int_eq(a->last_at, b->last_at);
+}
+
+/* What the server writes, the client reads back to the same board. */
+START_TEST(test_json_round_trip)
+{
+	struct board b, c;
+	struct err e = { "" };
+	json_t *j;
+
+	build(&b);
+	j = board_json(&b);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_msg(board_from_json(j, &c, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(c.today, b.today);
+	ck_assert_int_eq(c.bands.n, 6);
+	ck_assert_str_eq(c.bands.label[5], "120+");
+	ck_assert_int_eq(c.n, b.n);
+	for (size_t i = 0; i < b.n; i++)
+		row_eq(&c.agents[i], &b.agents[i]);
+	ck_assert_int_eq(c.nteams, b.nteams);
+	for (size_t t = 0; t < b.nteams; t++) {
+		ck_assert_str_eq(c.teams[t].name, b.teams[t].name);
+		ck_assert_int_eq(c.teams[t].first, b.teams[t].first);
+		ck_assert_int_eq(c.teams[t].n, b.teams[t].n);
+		row_eq(&c.teams[t].total, &b.teams[t].total);
+	}
+	row_eq(&c.total, &b.total);
+	board_free(&c);
+	board_free(&b);
+	json_decref(j);
+}
+END_TEST
+
+/* A board answer that does not read whole is refused naming the member, with nothing kept. */
+static void
+refused(const char *change, const char *want)
+{
+	struct board b, c;
+	struct err e = { "" };
+	json_t *j, *fix;
+
+	build(&b);
+	j = board_json(&b);
+	fix = json_loads(change, 0, NULL);
+	ck_assert_ptr_nonnull(fix);
+	/* change is {"agents|teams": {"INDEX": {member: value}}} or {member: value} */
+	if (json_object_get(fix, "row") != NULL) {
+		json_t *row = json_array_get(json_object_get(j, json_string_value(
+						 json_object_get(fix, "in"))),
+					     (size_t)json_integer_value(json_object_get(fix, "row")));
+		json_object_update(row, json_object_get(fix, "set"));
+	} else {
+		json_object_update(j, fix);
+	}
+	ck_assert_int_eq(board_from_json(j, &c, &e), -1);
+	ck_assert_msg(strstr(e.msg, want) != NULL, "'%s' does not name '%s'", e.msg, want);
+	ck_assert_int_eq(c.n, 0);
+	ck_assert_ptr_null(c.agents);
+	json_decref(fix);
+	json_decref(j);
+	board_free(&b);
+}
+
+START_TEST(test_json_refused)
+{
+	refused("{\"as_of\": \"2026-11-31\"}", "$.as_of: '2026-11-31' is not a date");
+	refused("{\"days\": 7}", "$.days");
+	refused("{\"bands\": []}", "$.bands");
+	refused("{\"agents\": {}}", "$.agents: an array");
+	refused("{\"total\": null}", "$.total");
+	refused("{\"in\": \"agents\", \"row\": 1, \"set\": {\"depth\": [1, 2]}}",
+		"$.agents[1].depth: an array of 6 counts");
+	refused("{\"in\": \"agents\", \"row\": 0, \"set\": {\"rpcs\": -1}}", "$.agents[0].rpcs");
+	refused("{\"in\": \"agents\", \"row\": 0, \"set\": {\"kept\": 3}}", "$.agents[0].kept");
+	refused("{\"in\": \"agents\", \"row\": 2, \"set\": {\"last_activity\": \"today\"}}",
+		"$.agents[2].last_activity");
+	refused("{\"in\": \"agents\", \"row\": 3, \"set\": {\"name\": 7}}", "$.agents[3].name");
+	/* agents out of their teams' order */
+	refused("{\"in\": \"agents\", \"row\": 0, \"set\": {\"team\": \"south\"}}", "$.teams[0]");
+	refused("{\"in\": \"teams\", \"row\": 2, \"set\": {\"team\": \"west\"}}", "$.teams[2]");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -201,6 +305,8 @@ main(void)
 	tcase_add_test(tc, test_agents);
 	tcase_add_test(tc, test_totals);
 	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_json_round_trip);
+	tcase_add_test(tc, test_json_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
