@@ -57,8 +57,9 @@ queue_init(struct queue *q)
 	bands_default(&q->bands);
 }
 
-void
-queue_free(struct queue *q)
+/* What a load replaces; the `only` set outlives it. */
+static void
+items_free(struct queue *q)
 {
 	free(q->items);
 	free(q->order);
@@ -67,6 +68,15 @@ queue_free(struct queue *q)
 	q->order = NULL;
 	q->sort_keys = NULL;
 	q->n = q->nvisible = 0;
+}
+
+void
+queue_free(struct queue *q)
+{
+	items_free(q);
+	free(q->only);
+	q->only = NULL;
+	q->nonly = 0;
 }
 
 const char *
@@ -131,7 +141,7 @@ queue_load(struct queue *q, struct store *s, int64_t now, struct err *e)
 
 	if (count < 0)
 		return -1;
-	queue_free(q);
+	items_free(q);
 	c.cap = (size_t)count;
 	if (c.cap > 0)
 		q->items = big_alloc(c.cap * sizeof *q->items);
@@ -329,6 +339,12 @@ contains_folded(const char *hay, const char *needle)
 }
 
 static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
 visible(const struct queue *q, const struct queue_item *it)
 {
 	const struct queue_filter *f = &q->filter;
@@ -341,7 +357,20 @@ visible(const struct queue *q, const struct queue_item *it)
 		return 0;
 	if (f->search[0] && !contains_folded(it->name, f->search) && !contains_folded(it->id, f->search))
 		return 0;
+	if (f->only && bsearch(it->id, q->only, q->nonly, sizeof *q->only, id_cmp) == NULL)
+		return 0;
 	return 1;
+}
+
+void
+queue_only_set(struct queue *q, char (*ids)[ACCOUNT_ID_LEN], size_t n, const char *label)
+{
+	free(q->only);
+	q->only = ids;
+	q->nonly = n;
+	q->filter.only = true;
+	snprintf(q->filter.only_label, sizeof q->filter.only_label, "%s", label);
+	queue_refilter(q);
 }
 
 void

@@ -85,6 +85,10 @@ struct queue_filter {
 	char segment[24];	/* "" = any */
 	unsigned flags;		/* every bit set here must be set on the account; 0 = any */
 	char search[64];	/* case-insensitive substring of name or id; "" = any */
+	/* only the accounts of the queue's `only` set (queue_only_set), e.g. one group and
+	 * currency of the aging view, named by only_label */
+	bool only;
+	char only_label[80];
 };
 
 struct queue {
@@ -99,6 +103,8 @@ struct queue {
 	struct bands bands;
 	int64_t now;
 	char zone[64];		/* the agent's zone, for times in explanations; "" = UTC */
+	char (*only)[ACCOUNT_ID_LEN];	/* owned; sorted; what filter.only keeps */
+	size_t nonly;
 };
 
 void queue_weights_default(struct queue_weights *w);
@@ -113,6 +119,11 @@ int queue_refresh_item(struct queue *q, struct store *s, const char *id, struct 
 
 /* Recomputes dpd, band and score of every item at q->now, then filters and sorts. */
 void queue_rank(struct queue *q);
+
+/* Takes ids (sorted in byte order, n of them; owned from here on) as the set filter.only keeps,
+ * turns filter.only on with label, and refilters. The set stays across reloads of the queue
+ * until another replaces it; turning filter.only off shows every account again. */
+void queue_only_set(struct queue *q, char (*ids)[ACCOUNT_ID_LEN], size_t n, const char *label);
 
 /* Filters and sorts only (scores unchanged): for a changed filter, sort or search. */
 void queue_refilter(struct queue *q);

@@ -172,6 +172,18 @@ build_sql(enum aging_by by, int movement, char *sql, size_t len)
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* The group of a row's column col as the report names it (a product's name, not its code). */
+static void
+group_of(sqlite3_stmt *st, int col, enum aging_by by, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	if (by == AGING_BY_PRODUCT)
+		snprintf(buf, len, "%s", product_name((enum product)sqlite3_column_int(st, col)));
+	else
+		snprintf(buf, len, "%s", t != NULL ? (const char *)t : "");
+}
+
 int
 aging_compute(struct store *s, const struct bands *b, enum aging_by by, int32_t as_of,
 	      int32_t since, struct aging *out, struct err *e)
@@ -204,11 +216,7 @@ aging_compute(struct store *s, const struct bands *b, enum aging_by by, int32_t 
 			.balance_then = movement ? sqlite3_column_int64(st, 7) : 0,
 		};
 
-		if (by == AGING_BY_PRODUCT)
-			snprintf(group, sizeof group, "%s",
-				 product_name((enum product)sqlite3_column_int(st, 0)));
-		else
-			snprintf(group, sizeof group, "%s", (const char *)sqlite3_column_text(st, 0));
+		group_of(st, 0, by, group, sizeof group);
 		if (aging_add_row(out, &r, e) != 0) {
 			rc = SQLITE_ABORT;
 			break;
@@ -246,4 +254,57 @@ aging_set_label(const struct aging_set *set, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s/%s", set->group, set->currency);
 	return buf;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+aging_set_accounts(struct store *s, enum aging_by by, const struct aging_set *set,
+		   char (**ids)[ACCOUNT_ID_LEN], size_t *n, struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	char sql[512], group[64];
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((unsigned)by >= AGING_BY_COUNT_)
+		return err_set(e, "aging: no such grouping");
+	snprintf(sql, sizeof sql, "SELECT a.ext_id, %s FROM accounts a%s WHERE a.currency = ?",
+		 by_columns[by], by == AGING_BY_AGENT || by == AGING_BY_TEAM
+					 ? " LEFT JOIN assignments s ON s.account_id = a.id" : "");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return err_set(e, "aging: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, set->currency, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		group_of(st, 1, by, group, sizeof group);
+		/* named as aging_add_row names it */
+		if (by != AGING_BY_NONE && group[0] == '\0')
+			snprintf(group, sizeof group, "(none)");
+		if (strcmp(group, set->group) != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 256;
+			if ((*ids = realloc(*ids, cap * sizeof **ids)) == NULL)
+				abort();
+		}
+		snprintf((*ids)[(*n)++], ACCOUNT_ID_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	if (rc != SQLITE_DONE) {
+		err_set(e, "aging: %s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	sqlite3_finalize(st);
+	qsort(*ids, *n, sizeof **ids, id_cmp);
+	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "bands.h"
 #include "err.h"
+#include "model.h"
 
 struct store;
 
@@ -94,6 +95,12 @@ void aging_finish(struct aging *a);
  * no sets. Free with aging_free. 0 or -1. */
 int aging_compute(struct store *s, const struct bands *b, enum aging_by by, int32_t as_of,
 		  int32_t since, struct aging *out, struct err *e);
+
+/* The ids of the cache's accounts in set (its group under by, and its currency), sorted in
+ * byte order, into a new array of *n (free with free(); NULL when none): what a drill-down from
+ * one of the set's cells filters the queue to, with the cell's band. 0 or -1. */
+int aging_set_accounts(struct store *s, enum aging_by by, const struct aging_set *set,
+		       char (**ids)[ACCOUNT_ID_LEN], size_t *n, struct err *e);
 
 /* Frees what aging_init and aging_add_row allocated (a zeroed struct is fine) and zeroes it. */
 void aging_free(struct aging *a);

@@ -31,6 +31,40 @@ struct aging_view {
 static const enum aging_by group_cycle[] = { AGING_BY_NONE, AGING_BY_PRODUCT, AGING_BY_SEGMENT,
 					     AGING_BY_AGENT, AGING_BY_TEAM, AGING_BY_STATE };
 
+/* Opens the queue on the selected cell's accounts: its band, and, when the report has more
+ * than one set (a grouping, or several currencies), only the accounts of the cell's set. */
+static int
+drill(struct view *v)
+{
+	struct aging_view *av = v->priv;
+	struct queue *q = &v->app->queue;
+	size_t per = (size_t)av->aging.bands.n;
+	const struct aging_set *set;
+	char (*ids)[ACCOUNT_ID_LEN], label[80];
+	size_t n;
+	struct err e;
+
+	if (av->aging.n == 0)
+		return -1;
+	set = &av->aging.sets[av->sel / per];
+	q->filter = (struct queue_filter){ .band = (int)(av->sel % per) };
+	if (av->aging.n == 1) {
+		queue_refilter(q);
+		return 0;
+	}
+	if (aging_set_accounts(v->app->store, av->by, set, &ids, &n, &e) != 0) {
+		app_message(v->app, true, "%s", e.msg);
+		return -1;
+	}
+	if (av->by != AGING_BY_NONE)
+		snprintf(label, sizeof label, "%s %s %s", aging_by_name(av->by), set->group,
+			 set->currency);
+	else
+		snprintf(label, sizeof label, "%s", set->currency);
+	queue_only_set(q, ids, n, label);
+	return 0;
+}
+
 /* Computes the report again for the current grouping and since day. */
 static int
 recompute(struct view *v, struct err *e)
@@ -246,7 +280,6 @@ static unsigned
 aging_view_handle(struct view *v, enum action act, int key)
 {
 	struct aging_view *av = v->priv;
-	struct queue *q = &v->app->queue;
 	size_t n = rows_of(av), per = (size_t)av->aging.bands.n, k = 0;
 	enum aging_by before = av->by;
 	struct err e;
@@ -295,11 +328,7 @@ aging_view_handle(struct view *v, enum action act, int key)
 		av->sel = n - 1;
 		return REACT_REDRAW;
 	case ACTION_AGING_DRILL:
-		/* The queue holds every currency and group, so the drill-down filters by band
-		 * alone. */
-		q->filter = (struct queue_filter){ .band = (int)(av->sel % per) };
-		queue_refilter(q);
-		return REACT_CLOSE | REACT_REDRAW;
+		return drill(v) == 0 ? REACT_CLOSE | REACT_REDRAW : REACT_REDRAW;
 	default:
 		return REACT_UNHANDLED;
 	}

@@ -323,10 +323,11 @@ filter_line(struct view *v, char *buf, size_t len)
 			flag = account_flag_name(1u << b);
 	if (f->search[0] != '\0')
 		snprintf(search, sizeof search, "\"%s\"", f->search);
-	snprintf(buf, len, "sort %s  band %s  segment %s  flag %s  search %s",
+	snprintf(buf, len, "sort %s  band %s  segment %s  flag %s  search %s%s%s",
 		 queue_sort_name(q->sort), f->band >= 0 ? q->bands.label[f->band] : "any",
 		 f->segment[0] != '\0' ? f->segment : "any", flag != NULL ? flag : "any",
-		 f->search[0] != '\0' ? search : "-");
+		 f->search[0] != '\0' ? search : "-", f->only ? "  only " : "",
+		 f->only ? f->only_label : "");
 }
 
 static void
@@ -440,7 +441,7 @@ queue_view_handle(struct view *v, enum action act, int key)
 	case ACTION_BACK:
 		/* Esc on the queue first undoes a search or filter; only then does it quit. */
 		if (q->filter.band < 0 && q->filter.segment[0] == '\0' && q->filter.flags == 0 &&
-		    q->filter.search[0] == '\0')
+		    q->filter.search[0] == '\0' && !q->filter.only)
 			return REACT_UNHANDLED;
 		q->filter = (struct queue_filter){.band = -1};
 		qv->segment_at = qv->flag_at = 0;

@@ -195,6 +195,46 @@ START_TEST(test_by_product)
 }
 END_TEST
 
+/* A set's accounts are those of its group and currency, sorted, whatever the band. */
+static void
+set_ids_eq(enum aging_by by, const struct aging_set *set, const char *want)
+{
+	char (*ids)[ACCOUNT_ID_LEN], got[256] = "";
+	struct err e = { "" };
+	size_t n;
+
+	ck_assert_msg(aging_set_accounts(store, by, set, &ids, &n, &e) == 0, "%s", e.msg);
+	for (size_t i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? " " : "", ids[i]);
+	ck_assert_str_eq(got, want);
+	free(ids);
+}
+
+START_TEST(test_set_accounts)
+{
+	struct aging a;
+
+	add("C2", 0, "USD", "", "bo", 29, 2000, 200);
+	add("C1", 0, "USD", "", "ana", 3, 1000, 100);
+	add("C3", 0, "EUR", "", NULL, 29, 700, 70);
+	add("A1", 2, "USD", "", NULL, 0, 5000, 0);
+	add("A2", 2, "USD", "", "ana", 400, 9000, 9000);
+	compute(AGING_BY_PRODUCT, &a);
+	set_ids_eq(AGING_BY_PRODUCT, &a.sets[0], "A1 A2");	/* auto/USD */
+	set_ids_eq(AGING_BY_PRODUCT, &a.sets[1], "C3");		/* card/EUR */
+	set_ids_eq(AGING_BY_PRODUCT, &a.sets[2], "C1 C2");	/* card/USD */
+	aging_free(&a);
+	compute(AGING_BY_AGENT, &a);
+	set_ids_eq(AGING_BY_AGENT, &a.sets[0], "C3");		/* (none)/EUR */
+	set_ids_eq(AGING_BY_AGENT, &a.sets[1], "A1");		/* (none)/USD */
+	set_ids_eq(AGING_BY_AGENT, &a.sets[2], "A2 C1");	/* ana/USD */
+	aging_free(&a);
+	compute(AGING_BY_NONE, &a);
+	set_ids_eq(AGING_BY_NONE, &a.sets[1], "A1 A2 C1 C2");	/* USD */
+	aging_free(&a);
+}
+END_TEST
+
 START_TEST(test_by_agent_and_segment)
 {
 	struct aging a;
@@ -336,6 +376,7 @@ main(void)
 	tcase_add_test(tc, test_currencies);
 	tcase_add_test(tc, test_by_product);
 	tcase_add_test(tc, test_by_agent_and_segment);
+	tcase_add_test(tc, test_set_accounts);
 	tcase_add_test(tc, test_movement);
 	tcase_add_test(tc, test_rows_unsorted);
 	suite_add_tcase(s, tc);
