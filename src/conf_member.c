@@ -23,7 +23,10 @@ conf_fail(const struct conf_where *w, int line, const char *fmt, ...)
 int
 conf_line(const config_setting_t *s)
 {
-	return (int)config_setting_source_line(s);
+	/* the root group has no line of its own: its members start on line 1 at the earliest */
+	int line = (int)config_setting_source_line(s);
+
+	return line > 0 ? line : 1;
 }
 
 int

@@ -300,9 +300,11 @@ segment_at(const struct loader *l, const config_setting_t *set, size_t i)
 	int rc = parse_segment(l, set, s);
 
 	for (size_t k = 0; k < i && s->id[0] != '\0'; k++) {
-		if (strcmp(b->segments[k].id, s->id) == 0)
+		if (strcmp(b->segments[k].id, s->id) == 0) {
 			rc = conf_fail(&l->w, s->line, "id: \"%s\" is already used on line %d", s->id,
 				       b->segments[k].line);
+			s->id[0] = '\0';	/* so its strategy is not looked for as well */
+		}
 		else if (b->segments[k].catch_all)
 			rc = conf_fail(&l->w, s->line,
 				       "segment \"%s\" can never match: \"%s\" on line %d has no "
