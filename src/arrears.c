@@ -36,6 +36,8 @@ usage(FILE *f)
 		"  logout                                        revoke the token and forget it\n"
 		"  report aging [--by F] [--since D] [--format F] accounts and money by aging band\n"
 		"  reassign --to AGENT ACCOUNT...                leads: move cases to another agent\n"
+		"  strategy check [DIR]                          check strategies and templates\n"
+		"  strategy show [--as-of D] [--message] ACCOUNT an account's segment and step\n"
 		"  dump-config                                   print every option and its value\n"
 		"  version                                       print the version\n"
 		"\n"
@@ -177,6 +179,8 @@ main(int argc, char **argv)
 		return cmd_report(argc, argv, &g);
 	if (strcmp(cmd, "reassign") == 0)
 		return cmd_reassign(argc, argv, &g);
+	if (strcmp(cmd, "strategy") == 0)
+		return cmd_strategy(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)
 		return dump_config(&g);
 	if (strcmp(cmd, "version") == 0) {

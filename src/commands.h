@@ -26,5 +26,6 @@ int cmd_sync(int argc, char **argv, const struct global_opts *g);
 int cmd_logout(int argc, char **argv, const struct global_opts *g);
 int cmd_report(int argc, char **argv, const struct global_opts *g);
 int cmd_reassign(int argc, char **argv, const struct global_opts *g);
+int cmd_strategy(int argc, char **argv, const struct global_opts *g);
 
 #endif
