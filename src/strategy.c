@@ -6,9 +6,9 @@
 
 #include "strategy.h"
 
-static const char *const action_names[ACTION_COUNT] = {
-	[ACTION_SMS] = "sms",	  [ACTION_EMAIL] = "email", [ACTION_LETTER] = "letter",
-	[ACTION_CALL] = "call",	  [ACTION_VISIT] = "visit", [ACTION_AGENCY] = "agency",
+static const char *const action_names[STEP_COUNT] = {
+	[STEP_SMS] = "sms",	  [STEP_EMAIL] = "email", [STEP_LETTER] = "letter",
+	[STEP_CALL] = "call",	  [STEP_VISIT] = "visit", [STEP_AGENCY] = "agency",
 };
 
 static const struct {
@@ -24,13 +24,13 @@ static const struct {
 const char *
 step_action_name(enum step_action a)
 {
-	return (unsigned)a < ACTION_COUNT ? action_names[a] : "?";
+	return (unsigned)a < STEP_COUNT ? action_names[a] : "?";
 }
 
 int
 step_action_parse(const char *name)
 {
-	for (int i = 0; i < ACTION_COUNT; i++)
+	for (int i = 0; i < STEP_COUNT; i++)
 		if (strcmp(name, action_names[i]) == 0)
 			return i;
 	return -1;
@@ -40,11 +40,11 @@ int
 step_action_channel(enum step_action a)
 {
 	switch (a) {
-	case ACTION_SMS:
+	case STEP_SMS:
 		return CHANNEL_SMS;
-	case ACTION_EMAIL:
+	case STEP_EMAIL:
 		return CHANNEL_EMAIL;
-	case ACTION_LETTER:
+	case STEP_LETTER:
 		return CHANNEL_LETTER;
 	default:
 		return -1;

@@ -12,13 +12,13 @@
 #include "template.h"
 
 enum step_action {
-	ACTION_SMS,
-	ACTION_EMAIL,
-	ACTION_LETTER,
-	ACTION_CALL,
-	ACTION_VISIT,
-	ACTION_AGENCY,
-	ACTION_COUNT
+	STEP_SMS,
+	STEP_EMAIL,
+	STEP_LETTER,
+	STEP_CALL,
+	STEP_VISIT,
+	STEP_AGENCY,
+	STEP_COUNT
 };
 
 /* What conditions test: an account's flags (enum account_flag bits) and these, from the state
