@@ -21,22 +21,14 @@ static const char usage_text[] =
 	"usage: arrears strategy check [DIR]\n"
 	"       arrears strategy show [--book NAME] [--as-of YYYY-MM-DD] [--message] ACCOUNT\n";
 
-/* The directory of a kind of data: DIR/kind when a root is given, else where shipped data is
- * found (paths_find_data finds a directory as it finds a file, by the name "."). */
+/* The directory of a kind of data: DIR/kind when a root is given, else the shipped one. */
 static int
 data_dir(const char *root, const char *kind, char *buf, size_t len, struct err *e)
 {
-	size_t n;
-
-	if (root != NULL) {
-		if (snprintf(buf, len, "%s/%s", root, kind) >= (int)len)
-			return err_set(e, "%s: path too long", root);
-		return 0;
-	}
-	if (paths_find_data(kind, ".", buf, len, e) != 0)
-		return -1;
-	if ((n = strlen(buf)) >= 2 && strcmp(buf + n - 2, "/.") == 0)
-		buf[n - 2] = '\0';
+	if (root == NULL)
+		return paths_find_data_dir(kind, buf, len, e);
+	if (snprintf(buf, len, "%s/%s", root, kind) >= (int)len)
+		return err_set(e, "%s: path too long", root);
 	return 0;
 }
 
@@ -86,27 +78,14 @@ check(int argc, char **argv)
 static int
 load(const char *book_name, struct template_set **ts, struct strategy_book **book)
 {
-	char tdir[4096], file[128], path[4096];
 	struct problems p = { 0 };
 	struct err e = { "" };
-	int rc = -1;
+	int rc = strategy_open(book_name, ts, book, &p, &e);
 
-	*ts = NULL;
-	*book = NULL;
-	snprintf(file, sizeof file, "%s.conf", book_name);
-	if (data_dir(NULL, "templates", tdir, sizeof tdir, &e) != 0 ||
-	    paths_find_data("strategies", file, path, sizeof path, &e) != 0) {
+	if (rc != 0 && p.n == 0)
 		fprintf(stderr, "arrears strategy: %s\n", e.msg);
-		return -1;
-	}
-	if (template_set_load(tdir, ts, &p) == 0 && strategy_book_load(path, *ts, book, &p) == 0)
-		rc = 0;
-	if (rc != 0) {
+	else if (rc != 0)
 		print_problems(&p, stderr);
-		fprintf(stderr, "arrears strategy: the strategy data has problems; see arrears "
-				"strategy check\n");
-		template_set_free(ts);
-	}
 	problems_free(&p);
 	return rc;
 }
@@ -114,14 +93,9 @@ load(const char *book_name, struct template_set **ts, struct strategy_book **boo
 static void
 print_step(const char *label, const struct plan *plan, const struct step *st)
 {
-	printf("%-10s %zu of %zu: %s", label, (size_t)(st - plan->steps) + 1, plan->n,
-	       step_action_name(st->action));
-	if (st->template_id[0] != '\0')
-		printf(" \"%s\"", st->template_id);
-	printf(" at dpd %d", st->at_dpd);
-	if (st->start != st->at_dpd)
-		printf(" (from dpd %d, after a wait)", st->start);
-	putchar('\n');
+	char buf[160];
+
+	printf("%-10s %s\n", label, strategy_step_text(plan, st, buf, sizeof buf));
 }
 
 /* The step's message filled from the account, in the book's language. */

@@ -97,3 +97,16 @@ paths_find_data(const char *kind, const char *name, char *buf, size_t len, struc
 	return err_set(e, "no %s file '%s' (looked in $ARREARS_DATADIR and the installed data)",
 		       kind, name);
 }
+
+int
+paths_find_data_dir(const char *kind, char *buf, size_t len, struct err *e)
+{
+	size_t n;
+
+	/* a directory is found as a file named "." in it */
+	if (paths_find_data(kind, ".", buf, len, e) != 0)
+		return -1;
+	if ((n = strlen(buf)) >= 2 && strcmp(buf + n - 2, "/.") == 0)
+		buf[n - 2] = '\0';
+	return 0;
+}

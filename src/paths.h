@@ -21,4 +21,7 @@ int paths_xdg(const char *env, const char *fallback, const char *leaf, char *buf
  * 0 with buf filled, or -1 with the places tried in e. */
 int paths_find_data(const char *kind, const char *name, char *buf, size_t len, struct err *e);
 
+/* Finds a shipped data directory, e.g. "templates", as paths_find_data finds a file. 0 or -1. */
+int paths_find_data_dir(const char *kind, char *buf, size_t len, struct err *e);
+
 #endif

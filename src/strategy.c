@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "strategy.h"
@@ -153,4 +154,19 @@ strategy_decide(const struct strategy_book *b, const char *account_id,
 			break;
 		}
 	}
+}
+
+char *
+strategy_step_text(const struct plan *plan, const struct step *st, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%zu of %zu: %s", (size_t)(st - plan->steps) + 1, plan->n,
+			 step_action_name(st->action));
+
+	if (n >= 0 && (size_t)n < len && st->template_id[0] != '\0')
+		n += snprintf(buf + n, len - (size_t)n, " \"%s\"", st->template_id);
+	if (n >= 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " at dpd %d", st->at_dpd);
+	if (n >= 0 && (size_t)n < len && st->start != st->at_dpd)
+		snprintf(buf + n, len - (size_t)n, " (from dpd %d, after a wait)", st->start);
+	return buf;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "model.h"
 #include "problems.h"
 #include "template.h"
@@ -100,6 +101,16 @@ int strategy_book_load(const char *path, const struct template_set *ts,
  * many files there were. 0, or -1 when p got problems. */
 int strategy_dir_check(const char *dir, const struct template_set *ts, size_t *nbooks,
 		       struct problems *p);
+
+/* Loads the shipped templates and the shipped book NAME.conf from the data directories. 0, or
+ * -1 with e saying why; when the data has problems, each is in p and e says to run
+ * `arrears strategy check`. */
+int strategy_open(const char *name, struct template_set **ts, struct strategy_book **out,
+		  struct problems *p, struct err *e);
+
+/* "2 of 4: email \"second\" at dpd 12 (from dpd 14, after a wait)": a step of plan. Returns
+ * buf. */
+char *strategy_step_text(const struct plan *plan, const struct step *st, char *buf, size_t len);
 
 /* Frees a book and sets *b to NULL; accepts NULL. */
 void strategy_book_free(struct strategy_book **b);

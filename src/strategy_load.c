@@ -11,6 +11,7 @@
 
 #include "conf_file.h"
 #include "conf_member.h"
+#include "paths.h"
 #include "strategy.h"
 
 #define DPD_LIMIT 100000
@@ -436,4 +437,23 @@ strategy_book_free(struct strategy_book **b)
 	free((*b)->file);
 	free(*b);
 	*b = NULL;
+}
+
+int
+strategy_open(const char *name, struct template_set **ts, struct strategy_book **out,
+	      struct problems *p, struct err *e)
+{
+	char tdir[4096], file[128], path[4096];
+
+	*ts = NULL;
+	*out = NULL;
+	if ((size_t)snprintf(file, sizeof file, "%s.conf", name) >= sizeof file)
+		return err_set(e, "strategy book name too long");
+	if (paths_find_data_dir("templates", tdir, sizeof tdir, e) != 0 ||
+	    paths_find_data("strategies", file, path, sizeof path, e) != 0)
+		return -1;
+	if (template_set_load(tdir, ts, p) == 0 && strategy_book_load(path, *ts, out, p) == 0)
+		return 0;
+	template_set_free(ts);
+	return err_set(e, "the strategy data has problems (%zu); see arrears strategy check", p->n);
 }

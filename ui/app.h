@@ -23,6 +23,8 @@ struct contactability;
 struct script_session;
 struct settings;
 struct store;
+struct strategy_book;
+struct template_set;
 
 struct app {
 	struct store *store;		/* borrowed */
@@ -48,6 +50,11 @@ struct app {
 	char device[37];		/* cw.device: this cache's evidence chain */
 	struct script *scripts[APP_SCRIPTS_MAX];	/* owned: shipped scripts, read once each */
 	int nscripts;
+	/* the shipped strategy book and templates (owned), read the first time an account is
+	 * shown; strategy_problem says why they could not be, and they are not read again */
+	struct strategy_book *strategy;
+	struct template_set *templates;
+	char strategy_problem[160];
 	int64_t contact_point;		/* the account view's selected point, for the script view */
 	struct casework_call *call;	/* the script view's call under way (borrowed): a promise
 					 * recorded in the form joins it */
@@ -76,6 +83,10 @@ const struct casework *app_casework(struct app *a, struct err *e);
 /* A shipped call script by name, loaded the first time it is asked for. Borrowed; NULL with e
  * filled when it cannot be loaded. */
 const struct script *app_script(struct app *a, const char *name, struct err *e);
+
+/* The default strategy book, loaded the first time; NULL when it cannot be, with
+ * a->strategy_problem saying why. Borrowed. */
+const struct strategy_book *app_strategy(struct app *a);
 
 /* The account changed in the cache (an event was recorded): its queue item is read again and
  * the queue re-sorted, so the case moves; the views are told through their changed op. */

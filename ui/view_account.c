@@ -13,6 +13,7 @@
 #include "money.h"
 #include "settings.h"
 #include "store.h"
+#include "strategy.h"
 #include "text.h"
 #include "tz.h"
 #include "when.h"
@@ -297,6 +298,38 @@ contacts_draw(struct page *p, struct account_view *av, const struct app *a, int6
 }
 
 /* The question on the bottom line while a line is typed. */
+/* Where the default strategy book puts the account: its segment and arm, the step it is on
+ * and the next (arrears-strategy(5)); or why the book could not be read. */
+static void
+strategy_lines(struct page *p, struct app *app, const struct account *a, int32_t today)
+{
+	const struct strategy_book *book = app_strategy(app);
+	struct strategy_decision d;
+	struct strategy_facts f;
+	char seg[192], step[160], next[160];
+
+	if (book == NULL) {
+		field(p, 1, p->cols - 1, "Strategy", app->strategy_problem, ROLE_ROW_DIM);
+		p->line++;
+		return;
+	}
+	strategy_facts_of(a, today, &f);
+	strategy_decide(book, a->id, &f, &d);
+	snprintf(seg, sizeof seg, "%s (%s v%d, %s)", book->segments[d.segment].id, book->name,
+		 book->version, d.challenger ? "challenger" : "champion");
+	if (d.step != NULL)
+		strategy_step_text(d.plan, d.step, step, sizeof step);
+	else
+		snprintf(step, sizeof step, "%s", d.plan->n == 0 ? "none: no steps" : "none yet");
+	if (d.next != NULL)
+		strategy_step_text(d.plan, d.next, next, sizeof next);
+	else
+		snprintf(next, sizeof next, "-");
+	field(p, 1, p->cols - 1, "Strategy", seg, ROLE_ROW);
+	p->line++;
+	pair(p, "Step", step, ROLE_ROW, "Next", next, ROLE_ROW);
+}
+
 static const char *
 ask_prompt(const struct account_view *av)
 {
@@ -360,7 +393,9 @@ account_view_draw(struct view *v, WINDOW *w)
 	pair(&p, "Last attempt", b1, ROLE_ROW, "Last contact", b2, ROLE_ROW);
 	flags_text(a->flags, b1, sizeof b1);
 	field(&p, 1, v->cols - 1, "Flags", b1, a->flags ? ROLE_FLAG : ROLE_ROW);
-	p.line += 2;
+	p.line++;
+	strategy_lines(&p, v->app, a, date_of_time(now));
+	p.line++;
 	contacts_draw(&p, av, v->app, now);
 	av->lines = p.line + 1;
 	if (v->text_input) {

@@ -11,6 +11,7 @@
 #include "contactability.h"
 #include "script.h"
 #include "settings.h"
+#include "strategy.h"
 
 const struct casework *
 app_casework(struct app *a, struct err *e)
@@ -45,6 +46,21 @@ app_script(struct app *a, const char *name, struct err *e)
 		return NULL;
 	a->scripts[a->nscripts++] = s;
 	return s;
+}
+
+const struct strategy_book *
+app_strategy(struct app *a)
+{
+	struct problems p = { 0 };
+	struct err e;
+
+	if (a->strategy == NULL && a->strategy_problem[0] == '\0') {
+		if (strategy_open("default", &a->templates, &a->strategy, &p, &e) != 0)
+			snprintf(a->strategy_problem, sizeof a->strategy_problem, "%.*s",
+				 (int)sizeof a->strategy_problem - 1, p.n > 0 ? p.msg[0] : e.msg);
+		problems_free(&p);
+	}
+	return a->strategy;
 }
 
 /* Tells every view the queue moved, as the contact sweep does. */
@@ -111,6 +127,8 @@ app_work_free(struct app *a)
 	for (int i = 0; i < a->nscripts; i++)
 		script_free(&a->scripts[i]);
 	a->nscripts = 0;
+	strategy_book_free(&a->strategy);
+	template_set_free(&a->templates);
 	script_session_free(&a->parked);
 	free(a->due);
 	a->due = NULL;

@@ -33,6 +33,15 @@ keys -l "$id"
 keys Enter Enter
 wait_for "Account $id"
 
+# The account's segment and strategy step, as `arrears strategy show` decides them.
+show=$(run_env "$ARREARS" --cache "$db" strategy show "$id") || fail "strategy show $id"
+segment=$(echo "$show" | awk '$1 == "segment" { print $2 }')
+arm=$(echo "$show" | awk '$1 == "strategy" { print $NF }')
+step=$(echo "$show" | sed -n 's/^step  *//p')
+screen | grep -qE "Strategy +$segment \(default v1, $arm\)" ||
+	fail "the account view does not show segment $segment ($arm)"
+screen | grep -F "${step%% at dpd*}" | grep -qE "^ Step +" || fail "the account view does not show step '$step'"
+
 # A note: empty is refused with the library's message, and the line stays open.
 keys N
 wait_for "Note (Enter records, Esc cancels):"
