@@ -8,6 +8,8 @@
 #include "clock.h"
 #include "input.h"
 #include "money.h"
+#include "store.h"
+#include "strategy.h"
 #include "text.h"
 #include "when.h"
 
@@ -67,6 +69,10 @@ struct queue_view {
 	char saved_search[sizeof((struct queue_filter *)0)->search];
 	char segments[SEGMENTS_MAX][sizeof((struct queue_filter *)0)->segment];
 	int nsegments, segment_at, flag_at;
+	/* the selected case's strategy step, for the bottom line; read again when the
+	 * selection moves (one account read) */
+	char step_id[ACCOUNT_ID_LEN];
+	char step[128];
 };
 
 static void
@@ -186,6 +192,7 @@ queue_view_focus(struct view *v)
 		if (f->flags == 1u << b)
 			qv->flag_at = b + 1;
 	/* Back from a case: follow the last one opened, so `n` reads as walking the list. */
+	qv->step_id[0] = '\0';	/* the case may have been worked: its step read again */
 	select_id(v, v->app->last_opened[0] != '\0' ? v->app->last_opened : qv->sel_id);
 }
 
@@ -330,6 +337,38 @@ filter_line(struct view *v, char *buf, size_t len)
 		 f->only ? f->only_label : "");
 }
 
+/* The selected case's segment and strategy step, right on the bottom line when it fits after
+ * the used columns. */
+static void
+step_draw(struct view *v, WINDOW *w, const struct queue_item *it, int used)
+{
+	struct queue_view *qv = v->priv;
+	const struct strategy_book *book;
+	struct strategy_decision d;
+	struct strategy_facts f;
+	struct account a;
+	struct err e;
+	char text[96];
+	int n;
+
+	if (it == NULL || (book = app_strategy(v->app)) == NULL)
+		return;
+	if (strcmp(qv->step_id, it->id) != 0) {
+		qv->step[0] = '\0';
+		memcpy(qv->step_id, it->id, sizeof qv->step_id);
+		if (store_account_get(v->app->store, it->id, &a, &e) == 0) {
+			strategy_facts_of(&a, date_of_time(v->app->queue.now), &f);
+			strategy_decide(book, a.id, &f, &d);
+			snprintf(qv->step, sizeof qv->step, "%s: %s", book->segments[d.segment].id,
+				 d.step != NULL ? strategy_step_text(d.plan, d.step, text, sizeof text)
+						: "no step yet");
+		}
+	}
+	n = (int)strlen(qv->step);
+	if (n > 0 && used + 2 + n <= v->cols)
+		text_put(w, v->rows - 1, v->cols - n, n, qv->step, TEXT_LEFT);
+}
+
 static void
 queue_view_draw(struct view *v, WINDOW *w)
 {
@@ -364,6 +403,7 @@ queue_view_draw(struct view *v, WINDOW *w)
 	} else {
 		filter_line(v, buf, sizeof buf);
 		text_put(w, v->rows - 1, 0, v->cols, buf, TEXT_LEFT);
+		step_draw(v, w, it, (int)strlen(buf));
 	}
 }
 

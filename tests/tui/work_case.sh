@@ -30,7 +30,9 @@ start 120x34 --cache "$db"
 wait_for "Queue  300 of 300  now "
 keys /
 keys -l "$id"
-keys Enter Enter
+keys Enter
+wait_for " #1 $id: score"
+keys Enter
 wait_for "Account $id"
 
 # The account's segment and strategy step, as `arrears strategy show` decides them.
@@ -41,6 +43,12 @@ step=$(echo "$show" | sed -n 's/^step  *//p')
 screen | grep -qE "Strategy +$segment \(default v1, $arm\)" ||
 	fail "the account view does not show segment $segment ($arm)"
 screen | grep -F "${step%% at dpd*}" | grep -qE "^ Step +" || fail "the account view does not show step '$step'"
+# and the queue's bottom line, for the selected case
+keys q
+wait_for " #1 $id: score"
+screen | grep "^sort " | grep -qF "$segment: ${step%% (from*}" || fail "the queue does not show $segment: $step"
+keys Enter
+wait_for "Account $id"
 
 # A note: empty is refused with the library's message, and the line stays open.
 keys N
