@@ -1,7 +1,7 @@
 # libarrears: the model and every rule (no curses), and the arrears command.
 noinst_LIBRARIES += src/libarrears.a
 src_libarrears_a_SOURCES = \
-	src/err.c src/err.h \
+	src/err.c src/err.h src/xalloc.c src/xalloc.h \
 	src/clock.c src/clock.h \
 	src/tz.c src/tz.h \
 	src/money.c src/money.h \

@@ -12,22 +12,13 @@
 #include "conf_file.h"
 #include "paths.h"
 #include "qa_card.h"
+#include "xalloc.h"
 
 struct loader {
 	const char *file;
 	struct qa_card *c;
 	struct err *e;
 };
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* Reports a problem at line as "file:line: message". Returns -1. */
 static int fail(const struct loader *l, int line, const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include "conf_file.h"
 #include "paths.h"
 #include "script.h"
+#include "xalloc.h"
 
 static const char *const placeholders[] = {
 	"agent", "debtor", "creditor", "account", "amount_due", "balance", "due_date", "dpd",
@@ -22,26 +23,6 @@ struct loader {
 	char (*next_ids)[32];	/* per answer, in step order: the id named by next, "" = none */
 	struct err *e;
 };
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n == 0 ? 1 : n, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* Reports a problem at line as "file:line: message". Returns -1. */
 static int fail(const struct loader *l, int line, const char *fmt, ...)

@@ -14,6 +14,7 @@
 #include "money.h"
 #include "sms.h"
 #include "template.h"
+#include "xalloc.h"
 
 static const char *const channel_names[CHANNEL_COUNT] = {
 	[CHANNEL_SMS] = "sms", [CHANNEL_EMAIL] = "email", [CHANNEL_LETTER] = "letter",
@@ -67,16 +68,6 @@ tier_parse(const char *name)
 		if (strcmp(name, tier_names[i]) == 0)
 			return i;
 	return -1;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
 }
 
 /* Writes text to out (which may be NULL, to check only) with each {placeholder} replaced by
