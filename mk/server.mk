@@ -11,7 +11,6 @@ server_libarrearsd_a_SOURCES = \
 	server/csv.c server/csv.h \
 	server/store.c server/store.h \
 	server/store_sqlite.c \
-	server/store_pg.c server/store_pg.h server/store_pg_schema.c \
 	server/import.c server/import.h \
 	server/api.c server/api.h \
 	server/http.c
