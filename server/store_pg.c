@@ -199,6 +199,7 @@ struct pg_store {
 	int seq_locked;		/* this transaction holds the sequence row */
 	int apply_locked;	/* this transaction holds PG_LOCK_APPLY */
 	int scans;		/* cursors open, so nested scans get names of their own */
+	int reading;		/* in a scan's own read-only transaction: nothing to lock */
 	char where[160];	/* the database in messages; never the connection string */
 };
 
@@ -349,7 +350,7 @@ scan(struct pg_store *s, enum query q, const char *const *vals,
 			free(declare);
 			return ret;
 		}
-		s->in_tx = 1;
+		s->in_tx = s->reading = 1;
 	}
 	r = PQexecParams(s->conn, declare, queries[q].nparams, NULL, vals, NULL, NULL, 0);
 	free(declare);
@@ -376,7 +377,7 @@ scan(struct pg_store *s, enum query q, const char *const *vals,
 	PQclear(PQexec(s->conn, sql));
 	if (own) {
 		PQclear(PQexec(s->conn, "ROLLBACK"));	/* it only read */
-		s->in_tx = 0;
+		s->in_tx = s->reading = 0;
 	}
 	return ret;
 }
@@ -460,7 +461,7 @@ pg_epoch(struct server_store *base, uint32_t *out, struct err *e)
 static int
 seq_lock(struct pg_store *s, struct err *e)
 {
-	if (!s->in_tx || s->seq_locked)
+	if (!s->in_tx || s->reading || s->seq_locked)
 		return 0;
 	if (run_exec(s, Q_SEQ_LOCK, NULL, e) != 0)
 		return -1;
