@@ -17,8 +17,30 @@ trap 'stop_both; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need curl
 
 make_cert "$tmp"
-write_conf 'login_free_tries = 3;' 'page_limit = 1000;'
 export ARREARS_NOW=2026-11-23T12:00:00Z
+
+# the store is checked with file:line, postgresql needs a connection string, and a database
+# that cannot be reached is named (never the whole string: it may hold a password)
+printf 'store = "mysql";\n' > "$tmp/bad.conf"
+"$arrearsd" -c "$tmp/bad.conf" --dump-config > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "bad.conf:1: store: 'mysql' is not sqlite or postgresql" "$tmp/err" && ok ||
+	bad "store = mysql: $(cat "$tmp/err")"
+printf 'store = "postgresql";\n' > "$tmp/bad.conf"
+"$arrearsd" -c "$tmp/bad.conf" --dump-config > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "needs conninfo" "$tmp/err" && ok || bad "no conninfo: $(cat "$tmp/err")"
+printf 'store = "postgresql";\nconninfo = "host=127.0.0.1 port=1 dbname=x password=s3cret";\n' \
+	> "$tmp/bad.conf"
+"$arrearsd" -c "$tmp/bad.conf" verify > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "postgresql: cannot connect" "$tmp/err" && ! grep -q s3cret "$tmp/err" &&
+	ok || bad "an unreachable database: $(cat "$tmp/err")"
+
+write_conf 'login_free_tries = 3;' 'page_limit = 1000;'
+"$arrearsd" -c "$conf" --dump-config | grep -q '^store = "postgresql";' && ok || bad "dump-config"
+# no book yet: said so, and nothing is created
+"$arrearsd" -c "$conf" verify > /dev/null 2> "$tmp/err"
+[ $? -eq 1 ] && grep -q "postgresql database book on .*: no book here (run arrearsd init)" "$tmp/err" &&
+	[ "$(book_sql "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ] && ok ||
+	bad "open before init: $(cat "$tmp/err")"
 
 # four inits at once: the migration lock lets one make the book, the others find it made
 for i in 1 2 3 4; do
