@@ -1,8 +1,9 @@
-# The PostgreSQL store (server/store_pg.c, store_pg_schema.c). The server's tests run a second
+# The PostgreSQL store (server/store_pg*.c). The server's tests run a second
 # time against it: tests/sync/pg/NAME.pg is a build-time copy of tests/sync/NAME.sh, run with
 # ARREARS_TEST_STORE=postgresql, so tests/sync/lib.sh gives the script a throwaway cluster
 # (Debian's postgresql) instead of book.db. Same script, other store.
-server_libarrearsd_a_SOURCES += server/store_pg.c server/store_pg.h server/store_pg_schema.c
+server_libarrearsd_a_SOURCES += server/store_pg.c server/store_pg.h server/store_pg_sql.c \
+	server/store_pg_read.c server/store_pg_schema.c
 PG_STORE_TESTS = tests/sync/pg/server_basic.pg tests/sync/pg/client_sync.pg \
 	tests/sync/pg/concurrency.pg tests/sync/pg/faults.pg tests/sync/pg/security.pg \
 	tests/sync/pg/verify.pg tests/sync/pg/attach_sync.pg tests/sync/pg/board_sync.pg \
