@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "board.h"
 #include "store_pg.h"
 
 struct pg_store *
@@ -95,12 +94,15 @@ static PGresult *
 run_raw(struct pg_store *s, enum pg_query q, const char *const *vals, struct err *e)
 {
 	char name[8];
+	PGresult *r;
 
 	conn_check(s);
 	if (prepare(s, q, e) != 0)
 		return NULL;
 	snprintf(name, sizeof name, "q%d", (int)q);
-	return PQexecPrepared(s->conn, name, pg_queries[q].nparams, vals, NULL, NULL, 0);
+	if ((r = PQexecPrepared(s->conn, name, pg_queries[q].nparams, vals, NULL, NULL, 0)) == NULL)
+		pg_err(s, NULL, e);
+	return r;
 }
 
 /* Runs q: the result (PQclear it), or NULL with e filled. */
@@ -131,7 +133,7 @@ run_exec(struct pg_store *s, enum pg_query q, const char *const *vals, struct er
 /* Runs q for at most one row: 0 with *out (PQclear it), 1 for no row, -1 with e filled. */
 int
 pg_run_row(struct pg_store *s, enum pg_query q, const char *const *vals, PGresult **out,
-	struct err *e)
+	   struct err *e)
 {
 	*out = pg_run(s, q, vals, e);
 	if (*out == NULL)
@@ -149,7 +151,7 @@ pg_run_row(struct pg_store *s, enum pg_query q, const char *const *vals, PGresul
  * return stops the scan and is returned. */
 int
 pg_scan(struct pg_store *s, enum pg_query q, const char *const *vals,
-     int (*fn)(void *ctx, const PGresult *r, int row), void *ctx, struct err *e)
+	int (*fn)(void *ctx, const PGresult *r, int row), void *ctx, struct err *e)
 {
 	char cursor[24], sql[64];
 	int own = !s->in_tx, ret = 0, n = 0;
