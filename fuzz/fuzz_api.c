@@ -117,7 +117,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		die("blob directory", NULL);
 	atexit(blob_dir_remove);
 	snprintf(conf.blob_dir, sizeof conf.blob_dir, "%s", blob_dir);
-	if (server_store_open(conf.database, SERVER_STORE_INIT, &store, &e) != 0)
+	if (server_store_open(&conf, SERVER_STORE_INIT, &store, &e) != 0)
 		die("store", &e);
 	snprintf(u.name, sizeof u.name, "ann");
 	snprintf(u.team, sizeof u.team, "t1");

@@ -33,7 +33,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct err e;
 	int fd;
 
-	if (server_store_open(":memory:", SERVER_STORE_INIT, &store, &e) != 0) {
+	if (store_sqlite_open(":memory:", SERVER_STORE_INIT, &store, &e) != 0) {
 		fprintf(stderr, "fuzz_csv: %s\n", e.msg);
 		exit(1);
 	}

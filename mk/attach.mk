@@ -10,7 +10,7 @@ MIGRATIONS += data/migrations/004_device_keys.sql
 
 check_PROGRAMS += tests/unit/check_attach
 tests_unit_check_attach_SOURCES = tests/unit/check_attach.c
-tests_unit_check_attach_LDADD = server/libarrearsd.a $(UNIT_LDADD)
+tests_unit_check_attach_LDADD = server/libarrearsd.a $(LIBPQ_LIBS) $(UNIT_LDADD)
 tests_unit_check_attach_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_attach_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 

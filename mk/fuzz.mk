@@ -7,11 +7,11 @@ FUZZ_TARGETS = fuzz/fuzz_wire fuzz/fuzz_api fuzz/fuzz_csv
 FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(SQLITE_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS) \
-	$(GNUTLS_CFLAGS)
+	$(GNUTLS_CFLAGS) $(LIBPQ_CFLAGS)
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 FUZZ_LIB_SRCS = $(filter %.c,$(src_libarrears_a_SOURCES) $(server_libarrearsd_a_SOURCES))
 FUZZ_LIB_OBJS = $(patsubst %.c,fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
-FUZZ_LIBS = $(MHD_LIBS) $(GNUTLS_LIBS) $(CORE_LIBS) -lpthread
+FUZZ_LIBS = $(MHD_LIBS) $(GNUTLS_LIBS) $(LIBPQ_LIBS) $(CORE_LIBS) -lpthread
 
 # The code under test gets the coverage hooks; only a target links libFuzzer's main().
 fuzz/obj/%.o: %.c $(BUILT_SOURCES) config.h

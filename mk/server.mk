@@ -14,12 +14,13 @@ server_libarrearsd_a_SOURCES = \
 	server/import.c server/import.h \
 	server/api.c server/api.h \
 	server/http.c
-server_libarrearsd_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS)
+server_libarrearsd_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(GNUTLS_CFLAGS) $(LIBPQ_CFLAGS)
 
 sbin_PROGRAMS = arrearsd
 arrearsd_SOURCES = server/arrearsd.c
 arrearsd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
-arrearsd_LDADD = server/libarrearsd.a src/libarrears.a $(MHD_LIBS) $(GNUTLS_LIBS) $(CORE_LIBS) \
+arrearsd_LDADD = server/libarrearsd.a src/libarrears.a $(MHD_LIBS) $(GNUTLS_LIBS) $(LIBPQ_LIBS) \
+	$(CORE_LIBS) \
 	-lpthread
 
 dist_man_MANS += man/arrearsd.8
@@ -32,7 +33,7 @@ tests_unit_check_wire_SOURCES = tests/unit/check_wire.c
 tests_unit_check_wire_LDADD = $(UNIT_LDADD)
 tests_unit_check_wire_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_csv_SOURCES = tests/unit/check_csv.c
-tests_unit_check_csv_LDADD = server/libarrearsd.a $(UNIT_LDADD)
+tests_unit_check_csv_LDADD = server/libarrearsd.a $(LIBPQ_LIBS) $(UNIT_LDADD)
 tests_unit_check_csv_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_csv_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 tests_sync_evgen_SOURCES = tests/sync/evgen.c

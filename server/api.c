@@ -698,6 +698,23 @@ attachment_link(struct api *a, const struct event *ev, const char *pushed_by, st
 	return a->store->ops->blob_link_add(a->store, &l, e);
 }
 
+/* Locks the batch's devices in the store, so each chain is checked against a head no other
+ * push is moving (arrearsd processes sharing one database). */
+static int
+devices_lock(struct server_store *st, const struct batch_tail *t, size_t n, struct err *e)
+{
+	const char **devices = calloc(n + 1, sizeof *devices);
+	int rc;
+
+	if (devices == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		devices[i] = t[i].device;
+	rc = st->ops->devices_lock(st, devices, n, e);
+	free(devices);
+	return rc;
+}
+
 /* POST /v1/events: store a batch durably, answer per event, then apply to case state. */
 static void
 events_post(struct api *a, const struct api_request *rq, const struct server_user *u,
@@ -732,7 +749,8 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 	if ((evs = calloc(n + 1, sizeof *evs)) == NULL || (res = calloc(n + 1, sizeof *res)) == NULL ||
 	    (store_it = calloc(n + 1, sizeof *store_it)) == NULL)
 		abort();
-	if (st->ops->begin(st, &e) != 0) {
+	if (st->ops->begin(st, &e) != 0 || devices_lock(st, tails, ntails, &e) != 0) {
+		st->ops->rollback(st);
 		internal_error(rp, "begin", &e);
 		goto out;
 	}

@@ -54,14 +54,14 @@ cmd_init(const struct server_config *c)
 	struct err e;
 	uint32_t epoch;
 
-	if (server_store_open(c->database, SERVER_STORE_INIT, &st, &e) != 0 ||
+	if (server_store_open(c, SERVER_STORE_INIT, &st, &e) != 0 ||
 	    st->ops->epoch(st, &epoch, &e) != 0) {
 		server_store_close(&st);
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
 	server_store_close(&st);
-	printf("arrearsd: new book %s (epoch %u)\n", c->database, (unsigned)epoch);
+	printf("arrearsd: new book %s (epoch %u)\n", server_book_name(c), (unsigned)epoch);
 	return EXIT_OK;
 }
 
@@ -133,7 +133,7 @@ cmd_user(const struct server_config *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	sodium_memzero(pw, sizeof pw);
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0 ||
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0 ||
 	    st->ops->begin(st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		goto out;
@@ -172,7 +172,7 @@ cmd_import(const struct server_config *c, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
@@ -206,7 +206,7 @@ cmd_verify(const struct server_config *c)
 	struct err e;
 	int rc;
 
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
@@ -216,7 +216,8 @@ cmd_verify(const struct server_config *c)
 		fprintf(stderr, "arrearsd: verify: %s\n", e.msg);
 		return EXIT_FAIL;
 	}
-	printf("arrearsd: %s: %lld events on %lld devices, %lld signed heads: %s\n", c->database,
+	printf("arrearsd: %s: %lld events on %lld devices, %lld signed heads: %s\n",
+	       server_book_name(c),
 	       (long long)sum.events, (long long)sum.devices, (long long)sum.signed_heads,
 	       rc == 0 ? "intact" : "BROKEN");
 	if (rc == 0)
@@ -266,7 +267,7 @@ cmd_report(const struct server_config *c, int argc, char **argv)
 		}
 		i++;
 	}
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_FAIL;
 	}

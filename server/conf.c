@@ -11,6 +11,7 @@
 
 enum conf_type {
 	CONF_STRING,
+	CONF_CHOICE,	/* a string, one of choices */
 	CONF_PATH,	/* a string; relative to the config file's directory */
 	CONF_INT
 };
@@ -21,8 +22,11 @@ struct conf_def {
 	enum conf_type type;
 	size_t offset, size;
 	int min, max;
+	const char *const *choices;	/* CONF_CHOICE: NULL-terminated */
 	const char *help;
 };
+
+static const char *const store_choices[] = { "sqlite", "postgresql", NULL };
 
 #define F(field) offsetof(struct server_config, field), sizeof(((struct server_config *)0)->field)
 
@@ -31,8 +35,12 @@ static const struct conf_def defs[] = {
 	  .help = "numeric address to listen on (IPv4 or IPv6)" },
 	{ .name = "port", .type = CONF_INT, F(port), .min = 0, .max = 65535,
 	  .help = "TCP port; 0 picks a free one and logs it" },
+	{ .name = "store", .type = CONF_CHOICE, F(store), .choices = store_choices,
+	  .help = "where the book is kept: sqlite (the file `database`) or postgresql (`conninfo`)" },
 	{ .name = "database", .type = CONF_PATH, F(database),
-	  .help = "the book: a SQLite file" },
+	  .help = "the book when store is sqlite: a SQLite file" },
+	{ .name = "conninfo", .type = CONF_STRING, F(conninfo),
+	  .help = "the book when store is postgresql: a libpq connection string" },
 	{ .name = "tls_cert", .type = CONF_PATH, F(tls_cert),
 	  .help = "PEM certificate chain of the server" },
 	{ .name = "tls_key", .type = CONF_PATH, F(tls_key),
@@ -77,6 +85,7 @@ conf_defaults(struct server_config *c)
 	memset(c, 0, sizeof *c);
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1");
 	c->port = 8443;
+	snprintf(c->store, sizeof c->store, "sqlite");
 	snprintf(c->database, sizeof c->database, "arrearsd.db");
 	snprintf(c->tls_cert, sizeof c->tls_cert, "arrearsd.crt");
 	snprintf(c->tls_key, sizeof c->tls_key, "arrearsd.key");
@@ -108,6 +117,20 @@ set_path(char *dst, size_t len, const char *value, const char *file)
 	else
 		n = snprintf(dst, len, "%.*s/%s", (int)(slash - file), file, value);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int
+choice_check(const struct conf_def *d, const char *v, const char *path, int line, struct err *e)
+{
+	char list[128] = "";
+
+	for (size_t i = 0; d->choices[i] != NULL; i++) {
+		if (strcmp(v, d->choices[i]) == 0)
+			return 0;
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 i == 0 ? "" : d->choices[i + 1] == NULL ? " or " : ", ", d->choices[i]);
+	}
+	return err_set(e, "%s:%d: %s: '%s' is not %s", path, line, d->name, v, list);
 }
 
 int
@@ -166,7 +189,14 @@ conf_load(struct server_config *c, const char *path, struct err *e)
 				err_set(e, "%s:%d: %s: too long", path, line, name);
 				goto out;
 			}
+			if (d->type == CONF_CHOICE && choice_check(d, v, path, line, e) != 0)
+				goto out;
 		}
+	}
+	if (strcmp(c->store, "postgresql") == 0 && c->conninfo[0] == '\0') {
+		err_set(e, "%s: store = \"postgresql\" needs conninfo, a libpq connection string",
+			path);
+		goto out;
 	}
 	ret = 0;
 out:

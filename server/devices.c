@@ -89,7 +89,7 @@ devices_cmd(const struct server_config *c, int argc, char **argv)
 				"       arrearsd [-c FILE] device reset-key DEVICE\n");
 		return 2;
 	}
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return 1;
 	}

@@ -79,7 +79,7 @@ workers_open(struct serve_ctx *ctx, size_t n, struct err *e)
 	for (ctx->nworkers = 0; ctx->nworkers < n; ctx->nworkers++) {
 		struct worker *w = &ctx->workers[ctx->nworkers];
 
-		if (server_store_open(ctx->conf->database, SERVER_STORE_OPEN, &w->store, e) != 0)
+		if (server_store_open(ctx->conf, SERVER_STORE_OPEN, &w->store, e) != 0)
 			return -1;
 		w->api = api_new(w->store, ctx->conf);
 	}

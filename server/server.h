@@ -12,7 +12,9 @@
 struct server_config {
 	char listen[64];		/* numeric IPv4 or IPv6 address */
 	int port;			/* 0: any free port (the log says which) */
-	char database[CONF_PATH_LEN];
+	char store[16];			/* "sqlite" or "postgresql" */
+	char database[CONF_PATH_LEN];	/* the SQLite book */
+	char conninfo[CONF_PATH_LEN];	/* libpq connection string of the PostgreSQL book */
 	char tls_cert[CONF_PATH_LEN];
 	char tls_key[CONF_PATH_LEN];
 	char tls_priorities[256];

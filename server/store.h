@@ -1,6 +1,6 @@
 /* store.h - the server's book behind one interface: users, sessions, login throttling,
  * accounts and their change sequence, payments, evidence and the dead-letter list.
- * Implementations keep their SQL dialect to themselves (store_sqlite.c now; PostgreSQL later). */
+ * Implementations keep their SQL dialect to themselves: store_sqlite.c, store_pg.c. */
 #ifndef ARREARS_SERVER_STORE_H
 #define ARREARS_SERVER_STORE_H
 
@@ -10,6 +10,7 @@
 #include "err.h"
 #include "model.h"
 #include "report_aging.h"
+#include "server.h"
 #include "wire.h"
 
 enum server_role {
@@ -116,6 +117,10 @@ struct server_store_ops {
 	int (*device_head)(struct server_store *s, const char *device, char owner[32],
 			   int64_t *seq, char hash[65], struct err *e);
 	/* stores an event and advances its device's head; flag is "" or why a lead must look */
+	/* holds off every other push for these devices until this transaction ends, so a chain
+	 * is checked and extended by one writer at a time (several arrearsd on one database) */
+	int (*devices_lock)(struct server_store *s, const char *const *devices, size_t n,
+			    struct err *e);
 	int (*event_put)(struct server_store *s, const struct event *ev, const char *pushed_by,
 			 int64_t received_at, const char *flag, struct err *e);
 	/* applies a stored event to case state (its own step; failures go to dead letters); a
@@ -180,9 +185,14 @@ enum server_store_mode {
 	SERVER_STORE_OPEN	/* open an existing book */
 };
 
-/* Opens the book named by `database` (a path: SQLite). */
-int server_store_open(const char *database, enum server_store_mode mode,
+/* Opens the book the configuration names: the SQLite file `database`, or, with
+ * store = "postgresql", the database of `conninfo`. */
+int server_store_open(const struct server_config *c, enum server_store_mode mode,
 		      struct server_store **out, struct err *e);
+
+/* The book as messages name it: the SQLite path, or "postgresql database NAME" (never the
+ * whole connection string, which may hold a password). Borrowed from c or a static buffer. */
+const char *server_book_name(const struct server_config *c);
 
 /* Closes a book and sets *s to NULL; accepts NULL. */
 void server_store_close(struct server_store **s);
@@ -193,6 +203,18 @@ int server_role_parse(const char *s);
 
 /* The SQLite implementation. */
 int store_sqlite_open(const char *path, enum server_store_mode mode, struct server_store **out,
+		      struct err *e);
+
+/* The PostgreSQL implementation, over a libpq connection string. */
+int store_pg_open(const char *conninfo, enum server_store_mode mode, struct server_store **out,
+		  struct err *e);
+
+/* An account as both stores keep it: its wire record without the version, canonical JSON
+ * text (a new string), so a change is found by comparing texts. NULL with e filled. */
+char *store_record_text(const struct wire_account *a, struct err *e);
+
+/* Reads a stored record back with its version into out (wire_account_clear it). */
+int store_record_read(const char *text, int64_t version, struct wire_account *out,
 		      struct err *e);
 
 #endif

@@ -493,43 +493,13 @@ sq_throttle_clear(struct server_store *base, const char *key, struct err *e)
 	return exec_stmt(s, st, e);
 }
 
-/* The stored form of an account: its wire record without the version, canonical text. */
-static char *
-record_text(const struct wire_account *a, struct err *e)
-{
-	json_t *j = wire_account_encode(a, e);
-	char *text;
-
-	if (j == NULL)
-		return NULL;
-	json_object_del(j, "version");
-	if ((text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT)) == NULL)
-		abort();
-	json_decref(j);
-	return text;
-}
-
-static int
-record_read(const char *text, int64_t version, struct wire_account *out, struct err *e)
-{
-	json_t *j = json_loads(text, 0, NULL);
-	int rc;
-
-	if (j == NULL)
-		return err_set(e, "database: an account record is not JSON");
-	json_object_set_new(j, "version", json_integer(version));
-	rc = wire_account_decode(j, "$record", out, e);
-	json_decref(j);
-	return rc;
-}
-
 static int
 sq_account_put(struct server_store *base, const struct wire_account *a, int *changed,
 	       struct err *e)
 {
 	struct sqlite_store *s = impl(base);
 	sqlite3_stmt *st;
-	char *text = record_text(a, e), old_assignee[32] = "";
+	char *text = store_record_text(a, e), old_assignee[32] = "";
 	int64_t seq;
 	int rc, exists = 0, ret = -1;
 
@@ -594,7 +564,7 @@ sq_account_get(struct server_store *base, const char *id, struct wire_account *o
 	bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		ret = record_read((const char *)sqlite3_column_text(st, 2),
+		ret = store_record_read((const char *)sqlite3_column_text(st, 2),
 				  sqlite3_column_int64(st, 1), out, e);
 	else
 		ret = rc == SQLITE_DONE ? 1 : db_err(s, e);
@@ -724,7 +694,7 @@ sq_changes(struct server_store *base, const struct server_user *u, int64_t since
 
 		c->seq = sqlite3_column_int64(st, 0);
 		c->op = WIRE_CHANGE_UPSERT;
-		if (record_read((const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 1),
+		if (store_record_read((const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 1),
 				&c->acct, e) != 0) {
 			sqlite3_reset(st);
 			goto out;
@@ -819,6 +789,15 @@ sq_device_head(struct server_store *base, const char *device, char owner[32], in
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? 1 : db_err(s, e);
+}
+
+/* The single writer (writer_lock and BEGIN IMMEDIATE) already holds off every other push. */
+static int
+sq_devices_lock(struct server_store *base, const char *const *devices, size_t n,
+		struct err *e)
+{
+	(void)base, (void)devices, (void)n, (void)e;
+	return 0;
 }
 
 static int
@@ -1287,6 +1266,7 @@ static const struct server_store_ops sqlite_ops = {
 	.changes = sq_changes,
 	.event_hash = sq_event_hash,
 	.device_head = sq_device_head,
+	.devices_lock = sq_devices_lock,
 	.event_put = sq_event_put,
 	.event_apply = sq_event_apply,
 	.dead_letter_add = sq_dead_letter_add,

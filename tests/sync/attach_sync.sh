@@ -12,7 +12,7 @@ evgen="$top_builddir/tests/sync/evgen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3 curl cmp
 
 make_cert "$tmp"
@@ -45,7 +45,7 @@ cache_b="$tmp/b/cache.db"
 arrears_a() { "$arrears" --config "$tmp/a.conf" --cache "$cache_a" "$@"; }
 arrears_b() { "$arrears" --config "$tmp/b.conf" --cache "$cache_b" "$@"; }
 sq() { sqlite3 "$1" "$2"; }
-book() { sqlite3 "$tmp/book.db" "$1"; }
+book() { book_sql "$1"; }
 
 # login makes the device key: 0600 beside the token, registered at the server, not in the cache
 printf 'pass-of-a-1\n' | arrears_a login --server "$url" --user a >/dev/null 2>"$tmp/err" && ok ||

@@ -9,7 +9,7 @@ notegen="$top_builddir/tests/sync/notegen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3
 
 make_cert "$tmp"
@@ -74,8 +74,8 @@ arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "^pulled 0 accounts" "$tmp/o
 dev_a=$(sq "$cache_a" "SELECT value FROM sync_state WHERE key = 'device_id'")
 arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 3 events" "$tmp/out" && ok ||
 	bad "push: $(cat "$tmp/out" "$tmp/err")"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a'")" -eq 3 ] && ok ||
-	bad "server holds $(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a'") events of a"
+[ "$(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a'")" -eq 3 ] && ok ||
+	bad "server holds $(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a'") events of a"
 [ "$(sq "$cache_a" 'SELECT count(*) FROM outbox')" -eq 0 ] && ok || bad "outbox not empty after push"
 arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 0 events" "$tmp/out" && ok ||
 	bad "sync again pushed: $(cat "$tmp/out" "$tmp/err")"
@@ -91,9 +91,9 @@ sed -i "s/^port = 0;/port = $port;/" "$conf"
 start_server "$conf" "$tmp/log" || exit 1
 arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 2 events" "$tmp/out" && ok ||
 	bad "push after the outage: $(cat "$tmp/out" "$tmp/err")"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a'")" -eq 5 ] && ok ||
-	bad "server holds $(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a'") events of a, wanted 5"
-[ "$(sq "$tmp/book.db" "SELECT count(DISTINCT id) FROM events WHERE device = '$dev_a'")" -eq 5 ] && ok ||
+[ "$(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a'")" -eq 5 ] && ok ||
+	bad "server holds $(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a'") events of a, wanted 5"
+[ "$(book_sql "SELECT count(DISTINCT id) FROM events WHERE device = '$dev_a'")" -eq 5 ] && ok ||
 	bad "duplicated events on the server"
 
 # a second agent's cache sees only its own accounts
@@ -119,8 +119,7 @@ arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q ", 1 removed" "$tmp/out" && 
 # evidence in the cache is untouched
 events_before=$(sq "$cache_a" 'SELECT count(*) FROM events')
 stop_server
-mv "$tmp/book.db" "$tmp/old-book.db"
-rm -f "$tmp/book.db-wal" "$tmp/book.db-shm"
+book_drop
 "$arrearsd" -c "$conf" init >/dev/null 2>&1 &&
 	printf 'pass-of-a-1\n' | "$arrearsd" -c "$conf" user add a --role agent --team t1 >/dev/null 2>&1 &&
 	"$arrearsd" -c "$conf" import accounts "$tmp/moved.csv" >/dev/null 2>&1 || bad "rebuilding the server"

@@ -8,7 +8,7 @@ evgen="$top_builddir/tests/sync/evgen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need curl sqlite3
 
 make_cert "$tmp"
@@ -80,11 +80,11 @@ for u in a b c d; do
 		done
 	done
 done
-stored=$(sqlite3 "$tmp/book.db" 'SELECT count(*), count(DISTINCT id) FROM events')
+stored=$(book_sql 'SELECT count(*), count(DISTINCT id) FROM events')
 [ "$stored" = "480|480" ] && ok || bad "stored events (all, distinct): $stored, wanted 480|480"
-dead=$(sqlite3 "$tmp/book.db" 'SELECT count(*) FROM dead_letters' 2>&1)
+dead=$(book_sql 'SELECT count(*) FROM dead_letters' 2>&1)
 [ "$dead" = 0 ] && ok || bad "dead letters: $dead"
-heads=$(sqlite3 "$tmp/book.db" "SELECT count(*) FROM events WHERE seq = 40")
+heads=$(book_sql "SELECT count(*) FROM events WHERE seq = 40")
 [ "$heads" = 12 ] && ok || bad "devices whose chain reached 40: $heads, wanted 12"
 stop_server
 echo "concurrency: $passed passed, $failed failed"

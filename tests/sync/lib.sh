@@ -1,6 +1,6 @@
 # lib.sh - shared by the tests that run arrearsd on loopback: a throwaway certificate, a
-# server on a free port, curl with the certificate pinned as the only CA, and counters.
-# Sourced; expects $tmp to be a private directory.
+# server on a free port, curl with the certificate pinned as the only CA, the book on either
+# store, and counters. Sourced; expects $tmp to be a private directory.
 
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
@@ -88,7 +88,9 @@ expect_status() {
 }
 
 # write_conf [LINE...]: an arrearsd.conf in $tmp for loopback with the test certificate, a
-# free port and book.db, plus the given lines; sets $conf.
+# free port and book.db, plus the given lines; sets $conf. With ARREARS_TEST_STORE=postgresql
+# the book is the database "book" of a cluster started (once) in $tmp/pg instead; the store
+# lines come last, so the given lines keep their line numbers.
 write_conf() {
 	conf="$tmp/arrearsd.conf"
 	cat > "$conf" <<CONF
@@ -107,6 +109,115 @@ CONF
 	*require_signed_heads*) ;;
 	*) echo 'require_signed_heads = 0;' >> "$conf" ;;
 	esac
+	if [ "$test_store" = postgresql ]; then
+		pg_start
+		printf 'store = "postgresql";\nconninfo = "%s";\n' "$(pg_conninfo book)" >> "$conf"
+	fi
+}
+
+# The store the book is kept in: sqlite (default) or postgresql (ARREARS_TEST_STORE).
+test_store=${ARREARS_TEST_STORE:-sqlite}
+pg_port=""
+
+# pg_conninfo DATABASE: how arrearsd and psql reach a database of the test cluster
+pg_conninfo() {
+	echo "host=127.0.0.1 port=$pg_port dbname=$1 user=arrears connect_timeout=10"
+}
+
+# pg_as_owner PROGRAM ARGS...: runs a PostgreSQL server program as the cluster's owner:
+# PostgreSQL refuses to run as root, so root hands it to the postgres system user
+pg_as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# pg_start: a throwaway cluster in $tmp/pg (initdb from Debian's postgresql package, or
+# PG_BINDIR), listening on 127.0.0.1 on a free port with its socket in $tmp/pg, and an empty
+# database "book"; sets $pg_port. Skips (77) when the server programs are not installed.
+# fsync is off: the cluster dies with the test.
+pg_start() {
+	[ -n "$pg_port" ] && return 0
+	pg_bin=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+	if [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ] || ! command -v psql >/dev/null; then
+		echo "SKIP: the PostgreSQL server (initdb, pg_ctl, psql) is not installed"
+		exit 77
+	fi
+	pg_dir="$tmp/pg"
+	mkdir -p "$pg_dir"
+	if [ "$(id -u)" -eq 0 ]; then
+		chmod 711 "$tmp"	# the postgres user passes through to its own directory
+		chown postgres "$pg_dir"
+	fi
+	pg_as_owner "$pg_bin/initdb" -D "$pg_dir/data" -A trust -U arrears -E UTF8 \
+		--locale=C.UTF-8 --no-sync > "$pg_dir/initdb.log" 2>&1 ||
+		{ echo "FAIL: initdb: $(tail -5 "$pg_dir/initdb.log")" >&2; exit 1; }
+	tries=0
+	until [ -n "$pg_port" ]; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		if pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 -o \
+			"-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories=$pg_dir -c fsync=off" \
+			start > /dev/null 2>&1; then
+			pg_port=$p
+		else
+			tries=$((tries + 1))
+			[ $tries -lt 5 ] ||
+				{ echo "FAIL: PostgreSQL did not start: $(tail -5 "$pg_dir/log")" >&2; exit 1; }
+		fi
+	done
+	pg_sql postgres "CREATE DATABASE book" > /dev/null
+}
+
+# book_stop: stops the test cluster, if one was started (every EXIT trap calls it)
+book_stop() {
+	if [ -n "$pg_port" ]; then
+		pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop > /dev/null 2>&1
+		pg_port=""
+	fi
+}
+
+# pg_sql DATABASE SQL: runs SQL in a database of the test cluster, rows as sqlite3 prints them
+pg_sql() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_conninfo "$1")" -c "$2"
+}
+
+# book_sql SQL: runs SQL on the server's book, whichever the store; the output is alike
+# (columns separated by |) as long as the SQL is portable
+book_sql() {
+	if [ "$test_store" = postgresql ]; then
+		pg_sql book "$1"
+	else
+		sqlite3 "$tmp/book.db" "$1"
+	fi
+}
+
+# book_save NAME, book_restore NAME: a copy of the book (the server stopped), put back later
+book_save() {
+	if [ "$test_store" = postgresql ]; then
+		pg_sql postgres "DROP DATABASE IF EXISTS $1" &&
+			pg_sql postgres "CREATE DATABASE $1 TEMPLATE book"
+	else
+		sqlite3 "$tmp/book.db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null &&
+			cp "$tmp/book.db" "$tmp/$1.db"
+	fi
+}
+book_restore() {
+	if [ "$test_store" = postgresql ]; then
+		pg_sql postgres "DROP DATABASE book" && pg_sql postgres "CREATE DATABASE book TEMPLATE $1"
+	else
+		rm -f "$tmp/book.db-wal" "$tmp/book.db-shm" && cp "$tmp/$1.db" "$tmp/book.db"
+	fi
+}
+
+# book_drop: no book any more (the server stopped): the file, or every table of the database
+book_drop() {
+	if [ "$test_store" = postgresql ]; then
+		pg_sql postgres "DROP DATABASE book" && pg_sql postgres "CREATE DATABASE book"
+	else
+		rm -f "$tmp/book.db" "$tmp/book.db-wal" "$tmp/book.db-shm"
+	fi
 }
 
 # start_proxy UPSTREAM_PORT [cutproxy options...]: tests/sync/cutproxy.py, a TLS-terminating
@@ -164,13 +275,13 @@ wait_for() {
 	done
 }
 
-# expect_exactly_once WHAT CACHE BOOK: the book holds every event the cache's device wrote,
-# each exactly once and nothing else of that device (compared by UUID), and `arrearsd verify`
-# finds every chain intact; needs $conf and sqlite3
+# expect_exactly_once WHAT CACHE: the book holds every event the cache's device wrote, each
+# exactly once and nothing else of that device (compared by UUID), and `arrearsd verify` finds
+# every chain intact; needs $conf and sqlite3
 expect_exactly_once() {
 	dev=$(sqlite3 "$2" "SELECT value FROM sync_state WHERE key = 'device_id'")
 	sqlite3 "$2" "SELECT id FROM events WHERE device = '$dev' ORDER BY id" > "$tmp/ids.client"
-	sqlite3 "$3" "SELECT id FROM events WHERE device = '$dev' ORDER BY id" > "$tmp/ids.server"
+	book_sql "SELECT id FROM events WHERE device = '$dev' ORDER BY id" > "$tmp/ids.server"
 	if [ -s "$tmp/ids.client" ] && cmp -s "$tmp/ids.client" "$tmp/ids.server"; then
 		ok
 	else

@@ -8,7 +8,7 @@ qagen="$top_builddir/tests/sync/qagen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need curl
 
 make_cert "$tmp"

@@ -13,7 +13,7 @@ notegen="$top_builddir/tests/sync/notegen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3 curl
 
 make_cert "$tmp"
@@ -82,8 +82,8 @@ cmp -s "$tmp/r1" "$tmp/r2" && grep -q '"flagged":true' "$tmp/r1" && ok ||
 
 # the case update of evidence for an unknown account fails: the event is kept with a dead
 # letter, and the other events of its batch still reach their cases
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM dead_letters WHERE reason LIKE '%no account NO-SUCH-ID%'")" -eq 1 ] &&
-	ok || bad "no dead letter for the unknown account: $(sq "$tmp/book.db" 'SELECT * FROM dead_letters')"
+[ "$(book_sql "SELECT count(*) FROM dead_letters WHERE reason LIKE '%no account NO-SUCH-ID%'")" -eq 1 ] &&
+	ok || bad "no dead letter for the unknown account: $(book_sql 'SELECT * FROM dead_letters')"
 # one batch of three one-event chains, the middle one for an account the book does not have
 "$evgen" apply-1 a "$a_acct" 1 > "$tmp/p1.json" && "$evgen" apply-2 a GONE-ACCOUNT 1 > "$tmp/p2.json" &&
 	"$evgen" apply-3 a "$a_acct2" 1 > "$tmp/p3.json" || bad evgen
@@ -95,10 +95,10 @@ cmp -s "$tmp/r1" "$tmp/r2" && grep -q '"flagged":true' "$tmp/r1" && ok ||
 } | tr -d '\n' > "$tmp/mixed.json"
 st=$(api POST /v1/events "$token" --data-binary @"$tmp/mixed.json"); expect_status 200 "$st" "mixed batch"
 [ "$(grep -o '"result":"accepted"' "$tmp/body" | wc -l)" -eq 3 ] && ok || bad "mixed batch: $(cat "$tmp/body")"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM dead_letters WHERE reason LIKE '%no account GONE-ACCOUNT%'")" -eq 1 ] &&
-	ok || bad "no dead letter for GONE-ACCOUNT: $(sq "$tmp/book.db" 'SELECT * FROM dead_letters')"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM case_state WHERE account_id IN ('$a_acct', '$a_acct2')")" -eq 2 ] &&
-	ok || bad "the batch's other events were not applied: $(sq "$tmp/book.db" 'SELECT * FROM case_state')"
+[ "$(book_sql "SELECT count(*) FROM dead_letters WHERE reason LIKE '%no account GONE-ACCOUNT%'")" -eq 1 ] &&
+	ok || bad "no dead letter for GONE-ACCOUNT: $(book_sql 'SELECT * FROM dead_letters')"
+[ "$(book_sql "SELECT count(*) FROM case_state WHERE account_id IN ('$a_acct', '$a_acct2')")" -eq 2 ] &&
+	ok || bad "the batch's other events were not applied: $(book_sql 'SELECT * FROM case_state')"
 
 # a device belongs to the first user who pushed for it: b cannot continue a's chain
 "$evgen" shared-dev a "$a_acct" 1 > "$tmp/s1.json" || bad evgen
@@ -129,7 +129,7 @@ for n in 1 2 3 4 5 6; do login "guess$n" wrong-password; done
 login lead pass-of-lead-1; expect_status 429 "$st" "login from a guessing address"
 grep -qi '^retry-after: [1-9][0-9]*' "$tmp/headers" && ok || bad "429 without Retry-After: $(cat "$tmp/headers")"
 [ "$(json_str error "$tmp/body")" = too_many_requests ] && ok || bad "429 body: $(cat "$tmp/body")"
-sq "$tmp/book.db" "DELETE FROM throttle"	# the rest of the test logs in from this address
+book_sql "DELETE FROM throttle"	# the rest of the test logs in from this address
 
 # one agent, two devices: both chains arrive whole, each cache's events exactly once
 for c in arrears_a arrears_a2; do
@@ -142,8 +142,8 @@ arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 3 events" "$tmp/out"
 arrears_a2 sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 4 events" "$tmp/out" && ok || bad "device 2: $(cat "$tmp/out" "$tmp/err")"
 [ "$(sq "$cache_a" "SELECT value FROM sync_state WHERE key = 'device_id'")" != \
 	"$(sq "$cache_a2" "SELECT value FROM sync_state WHERE key = 'device_id'")" ] && ok || bad "two caches share a device id"
-expect_exactly_once "device 1 of a" "$cache_a" "$tmp/book.db"
-expect_exactly_once "device 2 of a" "$cache_a2" "$tmp/book.db"
+expect_exactly_once "device 1 of a" "$cache_a"
+expect_exactly_once "device 2 of a" "$cache_a2"
 
 # reassigned while offline: a works an account that moves to b meanwhile; at sync the account
 # leaves a's cache, the evidence is accepted, flagged for the lead, and nothing waits
@@ -153,11 +153,11 @@ awk -F, -v id="$a_acct2" 'BEGIN { OFS = "," } $1 == id { $6 = "b" } { print }' "
 arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "1 removed.*pushed 2 events (0 duplicates, 0 rejected); 0 waiting" "$tmp/out" &&
 	ok || bad "sync after reassignment: $(cat "$tmp/out" "$tmp/err")"
 dev_a=$(sq "$cache_a" "SELECT value FROM sync_state WHERE key = 'device_id'")
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a' AND account_id = '$a_acct2' AND flag <> ''")" -eq 2 ] &&
+[ "$(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a' AND account_id = '$a_acct2' AND flag <> ''")" -eq 2 ] &&
 	ok || bad "offline evidence for the reassigned account is not flagged"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM events WHERE device = '$dev_a' AND account_id = '$a_acct' AND flag <> ''")" -eq 0 ] &&
+[ "$(book_sql "SELECT count(*) FROM events WHERE device = '$dev_a' AND account_id = '$a_acct' AND flag <> ''")" -eq 0 ] &&
 	ok || bad "evidence for a's own account was flagged"
-expect_exactly_once "reassigned while offline" "$cache_a" "$tmp/book.db"
+expect_exactly_once "reassigned while offline" "$cache_a"
 
 # the token expires: the server, restarted an hour and a minute later, refuses it; sync says
 # "login needed" (3) and keeps the work; after a login it goes through
@@ -174,7 +174,7 @@ st=$(api GET /v1/changes "$(cat "$cache_a.token")"); expect_status 401 "$st" "ex
 printf 'pass-of-a-1\n' | arrears_a login --server "$url" --user a >/dev/null 2>"$tmp/err" || bad "login again: $(cat "$tmp/err")"
 arrears_a sync > "$tmp/out" 2>"$tmp/err" && grep -q "pushed 1 events" "$tmp/out" && ok ||
 	bad "sync after a new login: $(cat "$tmp/out" "$tmp/err")"
-expect_exactly_once "expired token" "$cache_a" "$tmp/book.db"
+expect_exactly_once "expired token" "$cache_a"
 
 stop_server
 echo "security: $passed passed, $failed failed"

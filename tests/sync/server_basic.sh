@@ -8,7 +8,7 @@ evgen="$top_builddir/tests/sync/evgen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need curl
 
 make_cert "$tmp"
@@ -207,9 +207,9 @@ st=$(api DELETE /v1/session "$tok_b"); expect_status 200 "$st" "logout"
 st=$(api GET /v1/changes "$tok_b"); expect_status 401 "$st" "revoked token"
 
 # the server stored each event once, and TLS below 1.2 is refused
-if command -v sqlite3 >/dev/null 2>&1; then
-	[ "$(sqlite3 "$tmp/book.db" 'SELECT count(*) FROM events')" -eq 6 ] && ok || bad "events stored: $(sqlite3 "$tmp/book.db" 'SELECT count(*) FROM events')"
-	[ "$(sqlite3 "$tmp/book.db" "SELECT count(*) FROM events WHERE flag <> ''")" -eq 1 ] && ok || bad "flagged events"
+if [ "$test_store" = postgresql ] || command -v sqlite3 >/dev/null 2>&1; then
+	[ "$(book_sql 'SELECT count(*) FROM events')" -eq 6 ] && ok || bad "events stored: $(book_sql 'SELECT count(*) FROM events')"
+	[ "$(book_sql "SELECT count(*) FROM events WHERE flag <> ''")" -eq 1 ] && ok || bad "flagged events"
 fi
 if curl -sS --cacert "$tmp/cert.pem" --tlsv1.1 --tls-max 1.1 -o /dev/null "https://127.0.0.1:$port/v1/changes" 2>/dev/null; then
 	bad "TLS 1.1 was accepted"

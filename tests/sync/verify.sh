@@ -11,7 +11,7 @@ notegen="$top_builddir/tests/sync/notegen"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3 curl
 
 make_cert "$tmp"
@@ -58,13 +58,12 @@ printf 'pass-of-a-1\n' | "$arrears" --config "$tmp/arrears.conf" --cache "$cache
 [ -s "$tmp/err" ] && bad "verify of an intact book said: $(cat "$tmp/err")" || ok
 stop_server
 
-book="$tmp/book.db"
-sq() { sqlite3 "$book" "$1"; }
+sq() { book_sql "$1"; }
 id_of() { sq "SELECT id FROM events WHERE device = '$1' AND seq = $2"; }
 # tampered SQL WANT...: verify a copy of the book after SQL; exit 4 and every WANT on stderr
 tampered() {
-	cp "$tmp/clean.db" "$book"
-	sq "$1" || bad "tampering failed: $1"
+	book_restore clean
+	sq "$1" > /dev/null || bad "tampering failed: $1"
 	shift
 	"$arrearsd" -c "$conf" verify > "$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -73,8 +72,7 @@ tampered() {
 		grep -qF -- "$want" "$tmp/err" && ok || bad "no '$want' in: $(cat "$tmp/err")"
 	done
 }
-sq 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-cp "$book" "$tmp/clean.db"
+book_save clean
 id13=$(id_of dev-1 3)
 id15=$(id_of dev-1 5)
 id21=$(id_of dev-2 1)
@@ -97,20 +95,20 @@ tampered "CREATE TABLE ev2 AS SELECT * FROM events; DROP TABLE events; ALTER TAB
 	"event $id21 is stored twice: device dev-2 seq 1 and device dev-2 seq 1"
 tampered "UPDATE events SET prev_hash = '$(sq "SELECT hash FROM events WHERE id = '$id21'")' WHERE id = '$id13'" \
 	"device dev-1 seq 3: previous hash does not match the chain (event $id13)"
-if [ "$(sqlite3 "$tmp/clean.db" 'SELECT count(*) FROM signed_heads')" -gt 0 ]; then
-	hd=$(sqlite3 "$tmp/clean.db" 'SELECT device || " seq " || seq FROM signed_heads LIMIT 1')
-	tampered "UPDATE signed_heads SET signature = substr('0123456789abcdef', (instr('0123456789abcdef',
-		substr(signature, 1, 1)) % 16) + 1, 1) || substr(signature, 2) WHERE rowid = (SELECT min(rowid)
-		FROM signed_heads)" "device $hd: signed head: the signature of"
+# the first signed head, in SQL both stores read alike
+first_head="(device, seq) = (SELECT device, seq FROM signed_heads ORDER BY device, seq LIMIT 1)"
+if [ "$(sq 'SELECT count(*) FROM signed_heads')" -gt 0 ]; then
+	hd=$(sq "SELECT device || ' seq ' || seq FROM signed_heads ORDER BY device, seq LIMIT 1")
+	tampered "UPDATE signed_heads SET signature = CASE WHEN substr(signature, 1, 1) = '0' THEN '1'
+		ELSE '0' END || substr(signature, 2) WHERE $first_head" "device $hd: signed head: the signature of"
 	tampered "UPDATE signed_heads SET hash = '$(sq "SELECT hash FROM events WHERE id = '$id21'")'
-		WHERE rowid = (SELECT min(rowid) FROM signed_heads)" \
-		"device $hd: the signed head names another hash than the stored event's"
+		WHERE $first_head" "device $hd: the signed head names another hash than the stored event's"
 else
 	bad "the client's pushes left no signed heads in the book"
 fi
 
 # no book at all: it could not be checked (1), not "broken"
-rm -f "$book" "$book-wal" "$book-shm"
+book_drop
 "$arrearsd" -c "$conf" verify > "$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ] && grep -q "no book here" "$tmp/err" && ok || bad "missing book: $(cat "$tmp/out" "$tmp/err")"
 
