@@ -17,7 +17,7 @@ need sqlite3 curl
 arrearsd="$top_builddir/arrearsd"
 callgen="$top_builddir/tests/sync/callgen"
 export ARREARS_NOW="$NOW" ARREARS_DATADIR
-book() { sqlite3 "$tmp/book.db" "$1"; }
+book() { book_sql "$1"; }
 cache() { sqlite3 "$T/$1.db" "$2"; }
 client() {
 	who=$1
