@@ -7,7 +7,12 @@
  *   sync_load push URL CACERT DIR TOKENS CLIENTS MAX_SECONDS
  *     one thread a client, each POSTing its bodies in order over one kept-alive connection;
  *     prints requests, events, seconds, events/s and request latency percentiles
- * Bounded: at most 1000 clients, and a push stops starting requests after MAX_SECONDS. */
+ *   sync_load pull URL CACERT TOKENS CLIENTS MAX_SECONDS
+ *     each client pulls its whole scope (GET /v1/changes, pages of 1000) at once with the
+ *     others, as a floor does at the start of a shift; prints accounts, pages and page latency
+ * URL may be several, separated by commas (instances of one book): client C uses the
+ * ((C - 1) mod n)th. Bounded: at most 1000 clients, and nothing is started after
+ * MAX_SECONDS. */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -23,6 +28,7 @@
 #include "wire.h"
 
 #define MAX_CLIENTS 1000
+#define MAX_URLS 8
 #define LOGIN_WAVE 8
 
 struct buf {
@@ -39,7 +45,7 @@ struct client {
 	double start, interval;	/* paced: batch b is due at start + (b - 1) * interval */
 	double *lat;		/* seconds of each request */
 	size_t nlat, cap;
-	long accepted;
+	long accepted;		/* events accepted (push), accounts pulled (pull) */
 	char error[256];
 };
 
@@ -71,6 +77,17 @@ url_loopback(const char *url)
 {
 	return strncmp(url, "https://127.0.0.1:", 18) == 0 || strncmp(url, "https://[::1]:", 14) == 0 ||
 	       strncmp(url, "https://localhost:", 18) == 0;
+}
+
+/* Splits a comma-separated list of URLs in place into urls (MAX_URLS at most). */
+static int
+urls_split(char *list, char **urls)
+{
+	int n = 0;
+
+	for (char *p = strtok(list, ","); p != NULL && n < MAX_URLS; p = strtok(NULL, ","))
+		urls[n++] = p;
+	return n;
 }
 
 static int
@@ -250,6 +267,17 @@ count_accepted(const char *s)
 	return n;
 }
 
+static void
+lat_add(struct client *c, double seconds)
+{
+	if (c->nlat == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		if ((c->lat = realloc(c->lat, c->cap * sizeof *c->lat)) == NULL)
+			abort();
+	}
+	c->lat[c->nlat++] = seconds;
+}
+
 static void *
 push_one(void *arg)
 {
@@ -282,12 +310,7 @@ push_one(void *arg)
 			t0 = due;
 		}
 		status = post(h, c, "/v1/events", &body, &reply);
-		if (c->nlat == c->cap) {
-			c->cap = c->cap ? c->cap * 2 : 64;
-			if ((c->lat = realloc(c->lat, c->cap * sizeof *c->lat)) == NULL)
-				abort();
-		}
-		c->lat[c->nlat++] = now_s() - t0;
+		lat_add(c, now_s() - t0);
 		free(body.data);
 		if (status != 200) {
 			if (c->error[0] == '\0')
@@ -296,6 +319,55 @@ push_one(void *arg)
 			break;
 		}
 		c->accepted += count_accepted(reply.data);
+	}
+	free(reply.data);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+/* Pulls the client's whole scope page by page; c->accepted counts the changes. */
+static void *
+pull_one(void *arg)
+{
+	struct client *c = arg;
+	struct curl_slist *hdrs;
+	struct buf reply = { 0 };
+	CURL *h = handle_new(c, &reply, &hdrs);
+	char cursor[64] = "", url[512];
+
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	while (now_s() < c->deadline) {
+		json_t *page;
+		long status = -1;
+		double t0 = now_s();
+		CURLcode rc;
+
+		snprintf(url, sizeof url, "%s/v1/changes?since=%s&limit=1000", c->url, cursor);
+		free(reply.data);
+		reply.data = NULL;
+		reply.len = 0;
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		if ((rc = curl_easy_perform(h)) != CURLE_OK) {
+			snprintf(c->error, sizeof c->error, "pull: %s", curl_easy_strerror(rc));
+			break;
+		}
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		lat_add(c, now_s() - t0);
+		if (status != 200 || (page = json_loads(reply.data, 0, NULL)) == NULL) {
+			snprintf(c->error, sizeof c->error, "pull: status %ld: %.100s", status,
+				 reply.data ? reply.data : "");
+			break;
+		}
+		c->accepted += (long)json_array_size(json_object_get(page, "changes"));
+		snprintf(cursor, sizeof cursor, "%s",
+			 json_string_value(json_object_get(page, "cursor")) ?
+				 json_string_value(json_object_get(page, "cursor")) : "");
+		if (!json_is_true(json_object_get(page, "more"))) {
+			json_decref(page);
+			break;
+		}
+		json_decref(page);
 	}
 	free(reply.data);
 	curl_slist_free_all(hdrs);
@@ -337,26 +409,37 @@ int
 main(int argc, char **argv)
 {
 	struct client *cs;
+	char *urls[MAX_URLS];
 	long n;
-	int rc = 0;
+	int rc = 0, nurls;
 
 	if (argc == 8 && strcmp(argv[1], "gen") == 0)
 		return gen(argc, argv);
 	if (!((argc == 8 && strcmp(argv[1], "login") == 0) ||
-	      ((argc == 8 || argc == 9) && strcmp(argv[1], "push") == 0))) {
+	      ((argc == 8 || argc == 9) && strcmp(argv[1], "push") == 0) ||
+	      (argc == 7 && strcmp(argv[1], "pull") == 0))) {
 		fprintf(stderr, "usage: sync_load gen DIR CLIENTS BATCHES EVENTS USER_PREFIX DEVICE_PREFIX\n"
 				"       sync_load login URL CACERT CLIENTS USER_PREFIX PASSWORD DEVICE_PREFIX\n"
 				"       sync_load push URL CACERT DIR TOKENS CLIENTS MAX_SECONDS [INTERVAL_MS]\n"
-				"(with INTERVAL_MS each client sends a batch every INTERVAL_MS, starts\n"
-				" spread over one interval, latency counted from each batch's due time)\n");
+				"       sync_load pull URL CACERT TOKENS CLIENTS MAX_SECONDS\n"
+				"(URL may be several, comma-separated; with INTERVAL_MS each client sends a\n"
+				" batch every INTERVAL_MS, starts spread over one interval, latency counted\n"
+				" from each batch's due time)\n");
 		return 2;
 	}
-	if (!url_loopback(argv[2])) {
-		fprintf(stderr, "sync_load: %s: only https on loopback (127.0.0.1, ::1, localhost)\n",
-			argv[2]);
+	nurls = urls_split(argv[2], urls);
+	for (int u = 0; u < nurls; u++)
+		if (!url_loopback(urls[u])) {
+			fprintf(stderr, "sync_load: %s: only https on loopback (127.0.0.1, ::1, "
+					"localhost)\n", urls[u]);
+			return 2;
+		}
+	if (nurls == 0) {
+		fprintf(stderr, "sync_load: no URL\n");
 		return 2;
 	}
-	n = strtol(argv[strcmp(argv[1], "login") == 0 ? 4 : 6], NULL, 10);
+	n = strtol(argv[strcmp(argv[1], "push") == 0 ? 6 : strcmp(argv[1], "pull") == 0 ? 5 : 4],
+		   NULL, 10);
 	if (n < 1 || n > MAX_CLIENTS) {
 		fprintf(stderr, "sync_load: CLIENTS must be 1..%d\n", MAX_CLIENTS);
 		return 2;
@@ -365,7 +448,7 @@ main(int argc, char **argv)
 		return 1;
 	for (long i = 0; i < n; i++) {
 		cs[i].id = (int)i + 1;
-		cs[i].url = argv[2];
+		cs[i].url = urls[i % nurls];
 		cs[i].cacert = argv[3];
 	}
 	if (strcmp(argv[1], "login") == 0) {
@@ -383,26 +466,28 @@ main(int argc, char **argv)
 				printf("%s\n", cs[i].token);
 		}
 	} else {
-		FILE *tf = fopen(argv[5], "r");
-		double secs = strtod(argv[7], NULL), t0, elapsed, *all;
+		int pull = strcmp(argv[1], "pull") == 0;
+		FILE *tf = fopen(argv[pull ? 4 : 5], "r");
+		double secs = strtod(argv[pull ? 6 : 7], NULL), t0, elapsed, *all;
 		double interval = argc == 9 ? strtod(argv[8], NULL) / 1e3 : 0;
 		long events = 0, total = 0, k = 0;
 
 		if (tf == NULL || secs <= 0 || secs > 3600 || interval < 0 || interval > 600) {
 			fprintf(stderr, "sync_load: %s: cannot read, or MAX_SECONDS not 0..3600, or "
-					"INTERVAL_MS not 0..600000\n", argv[5]);
+					"INTERVAL_MS not 0..600000\n", argv[pull ? 4 : 5]);
 			rc = 1;
 			goto out;
 		}
 		for (long i = 0; i < n; i++) {
 			if (fgets(cs[i].token, sizeof cs[i].token, tf) == NULL) {
-				fprintf(stderr, "sync_load: %s: fewer than %ld tokens\n", argv[5], n);
+				fprintf(stderr, "sync_load: %s: fewer than %ld tokens\n",
+					argv[pull ? 4 : 5], n);
 				fclose(tf);
 				rc = 1;
 				goto out;
 			}
 			cs[i].token[strcspn(cs[i].token, "\n")] = '\0';
-			cs[i].dir = argv[4];
+			cs[i].dir = pull ? NULL : argv[4];
 		}
 		fclose(tf);
 		t0 = now_s();
@@ -411,7 +496,7 @@ main(int argc, char **argv)
 			cs[i].interval = interval;
 			cs[i].start = t0 + interval * (double)i / (double)n;
 		}
-		rc = run(cs, (int)n, push_one);
+		rc = run(cs, (int)n, pull ? pull_one : push_one);
 		elapsed = now_s() - t0;
 		for (long i = 0; i < n; i++) {
 			total += (long)cs[i].nlat;
@@ -423,9 +508,10 @@ main(int argc, char **argv)
 			for (size_t j = 0; j < cs[i].nlat; j++)
 				all[k++] = cs[i].lat[j];
 		qsort(all, (size_t)total, sizeof *all, cmp_double);
-		printf("clients %ld, requests %ld, events accepted %ld, seconds %.2f, events/s %.0f, "
-		       "latency ms p50 %.1f p99 %.1f max %.1f\n", n, total, events, elapsed,
-		       (double)events / elapsed, total ? all[total / 2] * 1e3 : 0.0,
+		printf("clients %ld, requests %ld, %s %ld, seconds %.2f, %s/s %.0f, "
+		       "latency ms p50 %.1f p99 %.1f max %.1f\n", n, total,
+		       pull ? "accounts pulled" : "events accepted", events, elapsed,
+		       pull ? "accounts" : "events", (double)events / elapsed, total ? all[total / 2] * 1e3 : 0.0,
 		       total ? all[(size_t)((double)(total - 1) * 0.99)] * 1e3 : 0.0,
 		       total ? all[total - 1] * 1e3 : 0.0);
 		free(all);

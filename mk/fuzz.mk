@@ -65,3 +65,11 @@ bench-sync: all bench/sync_load tests/sync/bulkgen
 # arrearsd's worker threads under concurrent pushes and logins.
 TESTS += tests/sync/concurrency.sh
 EXTRA_DIST += tests/sync/concurrency.sh
+
+# A whole floor (bench/floor.sh, `make bench-floor`): 300 agents over a book of 1,000,000
+# accounts, on SQLite or PostgreSQL with one or two arrearsd (STORE=, INSTANCES=).
+EXTRA_DIST += bench/floor.sh
+bench-floor: all bench/sync_load
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(srcdir)/bench/floor.sh
+.PHONY: bench-floor

@@ -137,7 +137,7 @@ pg_as_owner() {
 # pg_start: a throwaway cluster in $tmp/pg (initdb from Debian's postgresql package, or
 # PG_BINDIR), listening on 127.0.0.1 on a free port with its socket in $tmp/pg, and an empty
 # database "book"; sets $pg_port. Skips (77) when the server programs are not installed.
-# fsync is off: the cluster dies with the test.
+# fsync is off (the cluster dies with the test) unless PG_FSYNC=on, as benchmarks set it.
 pg_start() {
 	[ -n "$pg_port" ] && return 0
 	pg_bin=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -158,7 +158,7 @@ pg_start() {
 	until [ -n "$pg_port" ]; do
 		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
 		if pg_as_owner "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 -o \
-			"-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories=$pg_dir -c fsync=off" \
+			"-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories=$pg_dir -c fsync=${PG_FSYNC:-off}" \
 			start > /dev/null 2>&1; then
 			pg_port=$p
 		else
