@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "book_admin.h"
 #include "devices.h"
 #include "clock.h"
 #include "import.h"
@@ -37,6 +38,8 @@ usage(FILE *out)
 	      "[--as-of YYYY-MM-DD] [--format table|csv|json]\n"
 	      "       arrearsd [-c FILE] device heads [DEVICE] | device reset-key DEVICE\n"
 	      "       arrearsd [-c FILE] verify\n"
+	      "       arrearsd [-c FILE] backup FILE\n"
+	      "       arrearsd [-c FILE] epoch [renew]\n"
 	      "       arrearsd [-c FILE] --dump-config\n",
 	      out);
 }
@@ -352,6 +355,25 @@ main(int argc, char **argv)
 		return cmd_report(&conf, argc - 1, argv + 1);
 	if (strcmp(argv[0], "verify") == 0 && argc == 1)
 		return cmd_verify(&conf);
+	if (strcmp(argv[0], "backup") == 0 && argc == 2) {
+		if (book_backup(&conf, argv[1], &e) != 0) {
+			fprintf(stderr, "arrearsd: %s\n", e.msg);
+			return EXIT_FAIL;
+		}
+		printf("backed up to %s\n", argv[1]);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[0], "epoch") == 0 &&
+	    (argc == 1 || (argc == 2 && strcmp(argv[1], "renew") == 0))) {
+		uint32_t epoch;
+
+		if (book_epoch(&conf, argc == 2, &epoch, &e) != 0) {
+			fprintf(stderr, "arrearsd: %s\n", e.msg);
+			return EXIT_FAIL;
+		}
+		printf("%u\n", (unsigned)epoch);
+		return EXIT_OK;
+	}
 	if (strcmp(argv[0], "serve") == 0 && argc == 1) {
 		if (log_open(conf.log, &e) != 0 || serve_run(&conf, &e) != 0) {
 			fprintf(stderr, "arrearsd: %s\n", e.msg);

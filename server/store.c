@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +95,15 @@ store_record_read(const char *text, int64_t version, struct wire_account *out, s
 	rc = wire_account_decode(j, "$record", out, e);
 	json_decref(j);
 	return rc;
+}
+
+uint32_t
+server_epoch_pick(uint32_t old)
+{
+	uint32_t epoch;
+
+	do
+		epoch = randombytes_random() & 0x7fffffff;
+	while (epoch == 0 || epoch == old);
+	return epoch;
 }

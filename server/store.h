@@ -66,6 +66,9 @@ struct server_store_ops {
 	void (*rollback)(struct server_store *s);
 	/* the book's epoch, chosen at init: cursors of another epoch are refused */
 	int (*epoch)(struct server_store *s, uint32_t *out, struct err *e);
+	/* gives the book a new random epoch (after a restore: every client pulls anew and pushes
+	 * its chain again); inside begin/commit */
+	int (*epoch_renew)(struct server_store *s, uint32_t *out, struct err *e);
 
 	/* fails when the name is taken */
 	int (*user_add)(struct server_store *s, const struct server_user *u, struct err *e);
@@ -196,6 +199,9 @@ const char *server_book_name(const struct server_config *c);
 
 /* Closes a book and sets *s to NULL; accepts NULL. */
 void server_store_close(struct server_store **s);
+
+/* A random epoch for a book: never 0 (on the wire "no cursor yet") nor old. */
+uint32_t server_epoch_pick(uint32_t old);
 
 /* Role names as the command line and the wire spell them; -1 when unknown. */
 const char *server_role_name(enum server_role r);

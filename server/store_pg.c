@@ -279,6 +279,21 @@ pg_epoch(struct server_store *base, uint32_t *out, struct err *e)
 	return rc;
 }
 
+static int
+pg_epoch_renew(struct server_store *base, uint32_t *out, struct err *e)
+{
+	struct pg_store *s = pg_impl(base);
+	uint32_t old;
+	char v[16];
+	const char *vals[] = { v };
+
+	if (pg_epoch(base, &old, e) != 0)
+		return -1;
+	*out = server_epoch_pick(old);
+	snprintf(v, sizeof v, "%u", *out);
+	return run_exec(s, PGQ_EPOCH_SET, vals, e);
+}
+
 /* Inside a transaction, the sequence row is locked before any account is read for writing,
  * so the read is of the latest commit and no other writer takes a number meanwhile. */
 static int
@@ -817,6 +832,7 @@ static const struct server_store_ops pg_ops = {
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.epoch = pg_epoch,
+	.epoch_renew = pg_epoch_renew,
 	.user_add = pg_user_add,
 	.user_get = pg_user_get,
 	.roster_scan = pg_roster_scan,

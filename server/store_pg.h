@@ -22,6 +22,7 @@ enum {
 /* Every statement of the store, prepared once per connection on first use. */
 enum pg_query {
 	PGQ_EPOCH,
+	PGQ_EPOCH_SET,
 	PGQ_SEQ_LOCK,
 	PGQ_NEXT_SEQ,
 	PGQ_XACT_LOCK,

@@ -2,7 +2,6 @@
  * an advisory lock, whatever number of arrearsd start together. */
 #include "config.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,10 +104,7 @@ migrate(PGconn *conn, long long v, const char *where, struct err *e)
 		if (exec(conn, migrations[n - 1], where, e) != 0)
 			return err_prefix(e, "migration %lld", n);
 	if (v == 0) {
-		/* never 0: epoch 0 means "no cursor yet" on the wire */
-		do
-			epoch = randombytes_random() & 0x7fffffff;
-		while (epoch == 0);
+		epoch = server_epoch_pick(0);
 		snprintf(sql, sizeof sql, "INSERT INTO meta(key, value) VALUES('epoch', %u)",
 			 (unsigned)epoch);
 		if (exec(conn, sql, where, e) != 0)

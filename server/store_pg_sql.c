@@ -14,6 +14,7 @@
 
 const struct pg_query_def pg_queries[PGQ_COUNT] = {
 	[PGQ_EPOCH] = { "SELECT value FROM meta WHERE key = 'epoch'", 0 },
+	[PGQ_EPOCH_SET] = { "UPDATE meta SET value = CAST($1 AS bigint) WHERE key = 'epoch'", 1 },
 	[PGQ_SEQ_LOCK] = { "SELECT value FROM meta WHERE key = 'seq' FOR UPDATE", 0 },
 	[PGQ_NEXT_SEQ] = { "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value", 0 },
 	[PGQ_XACT_LOCK] = { "SELECT pg_advisory_xact_lock(CAST($1 AS integer), CAST($2 AS integer))",

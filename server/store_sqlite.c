@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +59,7 @@ static const char schema_sql[] =
 
 enum query {
 	Q_EPOCH,
+	Q_EPOCH_SET,
 	Q_NEXT_SEQ,
 	Q_USER_ADD,
 	Q_USER_GET,
@@ -102,6 +102,7 @@ enum query {
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_EPOCH] = "SELECT value FROM meta WHERE key = 'epoch'",
+	[Q_EPOCH_SET] = "UPDATE meta SET value = ? WHERE key = 'epoch'",
 	[Q_NEXT_SEQ] = "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value",
 	[Q_USER_ADD] = "INSERT INTO users(name, role, team, pwhash) VALUES(?1, ?2, ?3, ?4)",
 	[Q_USER_GET] = "SELECT id, name, role, team, pwhash FROM users WHERE name = ?1",
@@ -321,6 +322,20 @@ sq_epoch(struct server_store *base, uint32_t *out, struct err *e)
 	*out = (uint32_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
+}
+
+static int
+sq_epoch_renew(struct server_store *base, uint32_t *out, struct err *e)
+{
+	struct sqlite_store *s = impl(base);
+	sqlite3_stmt *st = stmt(s, Q_EPOCH_SET, e);
+	uint32_t old;
+
+	if (st == NULL || sq_epoch(base, &old, e) != 0)
+		return -1;
+	*out = server_epoch_pick(old);
+	sqlite3_bind_int64(st, 1, *out);
+	return exec_stmt(s, st, e);
 }
 
 static int
@@ -1250,6 +1265,7 @@ static const struct server_store_ops sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.epoch = sq_epoch,
+	.epoch_renew = sq_epoch_renew,
 	.user_add = sq_user_add,
 	.user_get = sq_user_get,
 	.roster_scan = sq_roster_scan,
@@ -1303,10 +1319,7 @@ book_create(sqlite3 *db, const char *path, struct err *e)
 	char sql[160];
 	uint32_t epoch;
 
-	/* never 0: epoch 0 means "no cursor yet" on the wire */
-	do
-		epoch = randombytes_random() & 0x7fffffff;
-	while (epoch == 0);
+	epoch = server_epoch_pick(0);
 	snprintf(sql, sizeof sql, "INSERT INTO meta(key, value) VALUES('epoch', %u);"
 		 "PRAGMA user_version = %d;", (unsigned)epoch, SCHEMA_VERSION);
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||

@@ -441,7 +441,8 @@ fail:
 	return -1;
 }
 
-/* The cursor is of another epoch: the book goes, the evidence and the outbox stay. */
+/* The cursor is of another epoch: the book goes, the evidence and the outbox stay, and the
+ * whole chain is queued again. */
 static int
 pull_reset(struct store *s, struct err *e)
 {
@@ -449,8 +450,14 @@ pull_reset(struct store *s, struct err *e)
 
 	if (store_begin(s, e) != 0)
 		return -1;
+	/* A book of another epoch may be a restore of an older one, missing evidence this device
+	 * pushed since: its whole chain is queued again. The server answers duplicate for what it
+	 * has and accepts the rest, in chain order; nothing is lost to a restore. */
 	if (sqlite3_exec(db, "DELETE FROM accounts; DELETE FROM parties; "
-			     "DELETE FROM sync_state WHERE key = 'cursor'", NULL, NULL, NULL) != SQLITE_OK) {
+			     "DELETE FROM sync_state WHERE key = 'cursor'; "
+			     "INSERT OR IGNORE INTO outbox(event_id) SELECT id FROM events WHERE "
+			     "device = (SELECT value FROM sync_state WHERE key = 'device_id')",
+			     NULL, NULL, NULL) != SQLITE_OK) {
 		err_set(e, "%s", sqlite3_errmsg(db));
 		store_rollback(s);
 		return -1;
