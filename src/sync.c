@@ -16,6 +16,7 @@
 
 #include "attach.h"
 #include "clock.h"
+#include "conflicts.h"
 #include "contactability.h"
 #include "device_key.h"
 #include "store.h"
@@ -231,6 +232,7 @@ struct pull {
 	sqlite3 *db;
 	sqlite3_stmt *find, *ins_party, *upd_party, *ins_account, *upd_account, *del_contacts,
 		*ins_contact, *put_balance, *put_assign, *del_account, *del_party;
+	struct conflicts_pull *edits;
 	int64_t now;
 };
 
@@ -245,6 +247,7 @@ pull_finish(struct pull *p)
 		sqlite3_finalize(*all[i]);
 		*all[i] = NULL;
 	}
+	conflicts_pull_free(&p->edits);
 }
 
 static int
@@ -281,7 +284,7 @@ pull_prepare(struct pull *p, struct err *e)
 	    prep(db, "DELETE FROM parties WHERE id = ? AND NOT EXISTS "
 		     "(SELECT 1 FROM accounts WHERE party_id = ?1)", &p->del_party, e))
 		return -1;
-	return 0;
+	return (p->edits = conflicts_pull_new(p->s, e)) == NULL ? -1 : 0;
 }
 
 /* Steps a statement that returns no row, and resets it. */
@@ -326,9 +329,10 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 	const struct account *a = &w->account;
 	int64_t rowid = 0, party = 0;
 	unsigned old_flags = 0;
-	int found;
+	int found, pending = 0;
 
-	if ((found = pull_find(p, a->id, &rowid, &party, &old_flags, e)) < 0)
+	if ((found = pull_find(p, a->id, &rowid, &party, &old_flags, e)) < 0 ||
+	    (found == 0 && (pending = conflicts_pull_pending(p->edits, a->id, e)) < 0))
 		return -1;
 	if (found == 0) {
 		sqlite3_bind_text(p->upd_party, 1, a->name, -1, SQLITE_STATIC);
@@ -342,7 +346,9 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 		sqlite3_bind_int64(p->upd_account, 6, w->version);
 		sqlite3_bind_int64(p->upd_account, 7, rowid);
 		sqlite3_bind_int64(p->del_contacts, 1, party);
-		if (run(p, p->upd_party, e) || run(p, p->upd_account, e) || run(p, p->del_contacts, e))
+		/* an edit of ours the server has not answered for yet stays as we made it */
+		if ((!pending && run(p, p->upd_party, e)) || run(p, p->upd_account, e) ||
+		    run(p, p->del_contacts, e))
 			return -1;
 	} else {
 		sqlite3_bind_text(p->ins_party, 1, a->name, -1, SQLITE_STATIC);
@@ -364,6 +370,8 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 			return -1;
 		rowid = sqlite3_last_insert_rowid(p->db);
 	}
+	if (!pending && conflicts_pull_store(p->edits, rowid, found == 1, w, e) != 0)
+		return -1;
 	for (size_t i = 0; i < w->ncontacts; i++) {
 		const struct contact_point *cp = &w->contacts[i];
 
