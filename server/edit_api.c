@@ -7,36 +7,29 @@
 #include "edit_api.h"
 #include "field_edit.h"
 
+/* A resolve names a conflict by its field_edit's id: an id the server never stored is a
+ * client's mistake and refused. Anything else is evidence and kept, whatever the account's
+ * state: a conflict another person resolved meanwhile, or an account reassigned since, makes
+ * the resolve change nothing (server_edit_apply), since refusing evidence would also stop the
+ * device's chain at it. */
 static int
-resolve_check(struct server_store *st, const struct server_user *u, const struct event *ev,
-	      char *reason, size_t len, struct err *e)
+resolve_check(struct server_store *st, const struct event *ev, char *reason, size_t len,
+	      struct err *e)
 {
 	struct conflict_resolve cr;
-	struct wire_account acct;
+	char stored[65];
 	struct err de;
-	long found;
 	int rc;
 
 	if (conflict_resolve_decode(ev->body, &cr, &de) != 0) {
 		snprintf(reason, len, "conflict_resolve: %.130s", de.msg);
 		return 1;
 	}
-	if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0)
+	if ((rc = st->ops->event_hash(st, cr.conflict, stored, e)) < 0)
 		return -1;
 	if (rc == 1) {
-		snprintf(reason, len, "conflict_resolve: account %s is not in your scope",
+		snprintf(reason, len, "conflict_resolve: no conflict %s on account %s", cr.conflict,
 			 ev->account_id);
-		return 1;
-	}
-	if ((rc = st->ops->account_get(st, ev->account_id, &acct, e)) != 0) {
-		snprintf(reason, len, "conflict_resolve: no account %s", ev->account_id);
-		return rc < 0 ? -1 : 1;
-	}
-	found = field_conflict_find(&acct, cr.conflict);
-	wire_account_clear(&acct);
-	if (found < 0) {
-		snprintf(reason, len, "conflict_resolve: no open conflict %s on account %s",
-			 cr.conflict, ev->account_id);
 		return 1;
 	}
 	return 0;
@@ -49,8 +42,9 @@ server_edit_check(struct server_store *st, const struct server_user *u, const st
 	struct field_edit fe;
 	struct err de;
 
+	(void)u;
 	if (strcmp(ev->kind, "conflict_resolve") == 0)
-		return resolve_check(st, u, ev, reason, len, e);
+		return resolve_check(st, ev, reason, len, e);
 	if (strcmp(ev->kind, "field_edit") != 0)
 		return 0;
 	if (field_edit_decode(ev->body, &fe, &de) != 0) {
@@ -77,8 +71,9 @@ server_edit_apply(struct server_store *st, const struct event *ev, int flagged, 
 		return rc < 0 ? -1 : err_set(e, "no account %s in the book", ev->account_id);
 	if (edit)
 		rc = field_edit_merge(&acct, ev, &fe, flagged) == FIELD_MERGE_SAME ? 1 : 0;
-	else	/* resolved by another event of the same batch */
-		rc = field_conflict_resolve(&acct, &cr, e);
+	else	/* resolved by someone else first, or by a pusher the account is not theirs */
+		rc = flagged || field_conflict_find(&acct, cr.conflict) < 0 ? 1
+								    : field_conflict_resolve(&acct, &cr, e);
 	if (rc == 0)
 		rc = st->ops->account_put(st, &acct, &changed, e);
 	wire_account_clear(&acct);

@@ -214,3 +214,31 @@ conflicts_pull_store(struct conflicts_pull *p, int64_t rowid, int fresh,
 	}
 	return 0;
 }
+
+int
+conflicts_pending_accounts(struct store *s, char (**ids)[ACCOUNT_ID_LEN], size_t *n,
+			   struct err *e)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st;
+	size_t cap = 4;
+	int rc;
+
+	*n = 0;
+	if ((*ids = calloc(cap, sizeof **ids)) == NULL)
+		abort();
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT ev.account_id FROM outbox o JOIN events ev ON "
+				   "ev.id = o.event_id WHERE ev.kind IN ('field_edit', "
+				   "'conflict_resolve') ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
+		free(*ids);
+		*ids = NULL;
+		return db_err(db, e);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap && (*ids = realloc(*ids, (cap *= 2) * sizeof **ids)) == NULL)
+			abort();
+		snprintf((*ids)[(*n)++], ACCOUNT_ID_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(db, e);
+}

@@ -45,6 +45,11 @@ void conflicts_pull_free(struct conflicts_pull **p);
  * server's copy does not know of it yet. */
 int conflicts_pull_pending(struct conflicts_pull *p, const char *account, struct err *e);
 
+/* The accounts this device has edits or resolves of in the outbox, into a new array (*ids,
+ * free with free()): those the sync fetches again after the push. 0 or -1. */
+int conflicts_pending_accounts(struct store *s, char (**ids)[ACCOUNT_ID_LEN], size_t *n,
+			       struct err *e);
+
 /* Replaces the field versions and conflicts of the cache's account rowid with w's; fresh:
  * the account was just inserted, so it has none to replace. */
 int conflicts_pull_store(struct conflicts_pull *p, int64_t rowid, int fresh,

@@ -541,6 +541,56 @@ pull_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 	return rc;
 }
 
+/* Fetches again the accounts whose edits the push just took to the server: their pull
+ * kept our values while the server did not know of the edits, and the cursor has moved on,
+ * so this is where the server's decision (written, or kept as a conflict) reaches the cache
+ * before the record changes again. An account out of scope now (404) is left to the pull. */
+static int
+edits_refresh(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	      char (*ids)[ACCOUNT_ID_LEN], size_t n, struct err *e)
+{
+	struct pull p = { .s = s, .db = store_db(s), .now = clock_now() };
+	char path[96];
+	int rc = SYNC_OK;
+
+	if (n == 0)
+		return SYNC_OK;
+	if (pull_prepare(&p, e) != 0) {
+		pull_finish(&p);
+		return SYNC_FAILED;
+	}
+	for (size_t i = 0; i < n && rc == SYNC_OK; i++) {
+		struct wire_account w;
+		struct reply rep;
+
+		snprintf(path, sizeof path, "/v1/accounts/%s", ids[i]);
+		if ((rc = request(c, base, "GET", path, token, NULL, &rep, e)) != SYNC_OK)
+			break;
+		if (rep.status == 401) {
+			rc = SYNC_LOGIN_NEEDED;
+			answer_error(&rep, "account", e);
+		} else if (rep.status != 200 && rep.status != 404) {
+			rc = SYNC_FAILED;
+			answer_error(&rep, "account", e);
+		} else if (rep.status == 200) {
+			if (wire_account_decode(rep.body, "$", &w, e) != 0) {
+				err_prefix(e, "account: ");
+				rc = SYNC_FAILED;
+			} else {
+				if (store_begin(s, e) != 0 || pull_upsert(&p, &w, e) != 0 ||
+				    store_commit(s, e) != 0) {
+					store_rollback(s);
+					rc = SYNC_FAILED;
+				}
+				wire_account_clear(&w);
+			}
+		}
+		json_decref(rep.body);
+	}
+	pull_finish(&p);
+	return rc;
+}
+
 /* Queues every event of this device the outbox has not had yet, in the events' own order;
  * "outbox_seq" in sync_state is the highest seq queued, so an event is queued once. */
 static int
@@ -968,7 +1018,8 @@ outbox_count(struct store *s)
 int
 sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, struct err *e)
 {
-	char base[1024], token[256], now[24];
+	char base[1024], token[256], now[24], (*edited)[ACCOUNT_ID_LEN] = NULL;
+	size_t nedited = 0;
 	struct device_key key;
 	int rc, keyed;
 
@@ -984,9 +1035,14 @@ sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, stru
 	if ((keyed = device_key_load(store_path(s), 0, &key, e)) < 0)
 		return SYNC_FAILED;
 	rc = pull_all(s, c, base, token, r, e);
+	if (rc == SYNC_OK && conflicts_pending_accounts(s, &edited, &nedited, e) != 0)
+		rc = SYNC_FAILED;
 	if (rc == SYNC_OK)
 		rc = push_all(s, c, base, token, keyed == 0 ? &key : NULL, r, e);
 	device_key_wipe(&key);
+	if (rc == SYNC_OK)
+		rc = edits_refresh(s, c, base, token, edited, nedited, e);
+	free(edited);
 	if (rc == SYNC_OK)
 		rc = push_blobs(s, c, base, token, r, e);
 	/* after the push, so the server's board counts what this device just sent */
