@@ -13,6 +13,7 @@
 #include "board_api.h"
 #include "clock.h"
 #include "device_key.h"
+#include "edit_api.h"
 #include "evidence.h"
 #include "report.h"
 #include "report_aging_out.h"
@@ -541,6 +542,8 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 	if (strcmp(ev->kind, "reassign") == 0 &&
 	    (rc = server_reassign_check(st, u, ev, r->reason, sizeof r->reason, e)) != 0)
 		return rc < 0 ? -1 : 0;
+	if ((rc = server_edit_check(st, u, ev, r->reason, sizeof r->reason, e)) != 0)
+		return rc < 0 ? -1 : 0;
 	if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0)
 		return -1;
 	/* reassigned meanwhile, or unknown: evidence is kept, a lead looks; a reviewer scores
@@ -800,7 +803,8 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 			if (store_it[i] &&
 			    (st->ops->event_apply(st, &evs[i], now, &ae) != 0 ||
 			     (strcmp(evs[i].kind, "reassign") == 0 &&
-			      server_reassign_apply(st, &evs[i], &ae) != 0)) &&
+			      server_reassign_apply(st, &evs[i], &ae) != 0) ||
+			     server_edit_apply(st, &evs[i], res[i].flagged, &ae) != 0) &&
 			    st->ops->dead_letter_add(st, evs[i].id, ae.msg, now, &e) != 0)
 				failed = 1;
 		}

@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "csv.h"
+#include "field_edit.h"
 #include "import.h"
 #include "money.h"
 #include "tz.h"
@@ -246,6 +247,29 @@ width_check(struct importer *im)
 	return -1;
 }
 
+/* Writes an imported account without undoing what agents corrected: the edited fields keep
+ * their values and versions, and open conflicts stay (docs/PROTOCOL.md "Editable fields"). */
+static int
+account_put_keeping_edits(struct server_store *st, struct wire_account *wa, int *changed,
+			  struct err *e)
+{
+	struct wire_account old;
+	int rc;
+
+	if ((rc = st->ops->account_get(st, wa->account.id, &old, e)) < 0)
+		return -1;
+	if (rc == 0) {
+		field_edit_carry(wa, &old);
+		wire_account_clear(&old);
+	}
+	rc = st->ops->account_put(st, wa, changed, e);
+	/* the contacts are the caller's; only the carried conflicts are this function's */
+	free(wa->conflicts);
+	wa->conflicts = NULL;
+	wa->nconflicts = 0;
+	return rc;
+}
+
 /* Turns the current record into an account; every problem of the record is reported. */
 static int
 account_row(struct importer *im, struct wire_account *wa, struct contact_point cps[2])
@@ -475,7 +499,7 @@ import_accounts(struct server_store *st, const char *path, const char *rejects,
 				reject_write(rej, &rec);
 			continue;
 		}
-		if (st->ops->account_put(st, &wa, &changed, e) != 0)
+		if (account_put_keeping_edits(st, &wa, &changed, e) != 0)
 			goto out;
 		if (changed)
 			r->written++;

@@ -36,6 +36,9 @@ usage(FILE *f)
 		"  logout                                        revoke the token and forget it\n"
 		"  report aging [--by F] [--since D] [--format F] accounts and money by aging band\n"
 		"  reassign --to AGENT ACCOUNT...                leads: move cases to another agent\n"
+		"  edit ACCOUNT name|zones VALUE                 correct the debtor's name or time zones\n"
+		"  conflicts [ACCOUNT]                           list edits the server kept beside a value\n"
+		"  resolve ACCOUNT CONFLICT current|edit         keep the current value or take the edit\n"
 		"  strategy check [DIR]                          check strategies and templates\n"
 		"  strategy show [--as-of D] [--message] ACCOUNT an account's segment and step\n"
 		"  dump-config                                   print every option and its value\n"
@@ -179,6 +182,12 @@ main(int argc, char **argv)
 		return cmd_report(argc, argv, &g);
 	if (strcmp(cmd, "reassign") == 0)
 		return cmd_reassign(argc, argv, &g);
+	if (strcmp(cmd, "edit") == 0)
+		return cmd_edit(argc, argv, &g);
+	if (strcmp(cmd, "conflicts") == 0)
+		return cmd_conflicts(argc, argv, &g);
+	if (strcmp(cmd, "resolve") == 0)
+		return cmd_resolve(argc, argv, &g);
 	if (strcmp(cmd, "strategy") == 0)
 		return cmd_strategy(argc, argv, &g);
 	if (strcmp(cmd, "dump-config") == 0)

@@ -9,7 +9,9 @@
 
 #include "casework.h"
 #include "clock.h"
+#include "conflicts.h"
 #include "evidence.h"
+#include "field_edit.h"
 #include "money.h"
 #include "store.h"
 
@@ -94,6 +96,99 @@ flags_set(const struct casework *cw, const struct account *a, unsigned bit, bool
 	int64_t v[] = { on ? (int64_t)(a->flags | bit) : (int64_t)(a->flags & ~bit), a->rowid };
 
 	return exec_sql(cw, "UPDATE accounts SET flags = ? WHERE id = ?", v, 2, NULL, e);
+}
+
+/* Writes value to the cache's copy of field and counts one more edit of it. */
+static int
+field_store(const struct casework *cw, const struct account *a, enum wire_field field,
+	    const char *value, struct err *e)
+{
+	int64_t id = a->rowid;
+
+	if (exec_sql(cw, field == WIRE_FIELD_PARTY_NAME
+			     ? "UPDATE parties SET name = seal(?2) WHERE id = "
+			       "(SELECT party_id FROM accounts WHERE id = ?1)"
+			     : "UPDATE parties SET zones = ?2 WHERE id = "
+			       "(SELECT party_id FROM accounts WHERE id = ?1)",
+		     &id, 1, value, e) != 0)
+		return -1;
+	return exec_sql(cw, field == WIRE_FIELD_PARTY_NAME
+			    ? "INSERT INTO field_versions(account_id, field, version) "
+			      "VALUES(?1, 'party.name', 1) ON CONFLICT DO UPDATE SET version = version + 1"
+			    : "INSERT INTO field_versions(account_id, field, version) "
+			      "VALUES(?1, 'party.zones', 1) ON CONFLICT DO UPDATE SET version = version + 1",
+			&id, 1, NULL, e);
+}
+
+/* Appends an event whose body is JSON text (consumed). */
+static int
+append_text(const struct casework *cw, const char *account, const char *kind, char *text,
+	    int64_t now, struct err *e)
+{
+	json_t *body = json_loads(text, 0, NULL);
+
+	free(text);
+	return append(cw, account, kind, body, now, NULL, e);
+}
+
+int
+casework_field_edit(const struct casework *cw, const char *account, enum wire_field field,
+		    const char *value, int64_t now, struct err *e)
+{
+	struct field_edit fe = { .field = field };
+	int64_t versions[WIRE_FIELD_COUNT];
+	struct account a;
+	int rc;
+
+	if (field_edit_value_check(field, value, e) != 0)
+		return -1;
+	if (begin(cw, account, &a, e) != 0)
+		return -1;
+	if (strcmp(field_edit_value(&a, field), value) == 0) {
+		store_rollback(cw->store);
+		return err_set(e, "%s is '%s' already", wire_field_name(field), value);
+	}
+	rc = field_versions_get(cw->store, account, versions, e);
+	if (rc == 0) {
+		fe.base = versions[field];
+		snprintf(fe.value, sizeof fe.value, "%s", value);
+		rc = append_text(cw, account, "field_edit", field_edit_body(&fe), now, e);
+	}
+	return finish(cw, rc != 0 ? -1 : field_store(cw, &a, field, value, e), e);
+}
+
+int
+casework_conflict_resolve(const struct casework *cw, const char *account, const char *conflict,
+			  bool keep_edit, int64_t now, struct err *e)
+{
+	struct conflict_resolve cr = { .keep_edit = keep_edit };
+	struct conflict_row *rows;
+	size_t n, i;
+	struct account a;
+	int64_t id;
+	int rc;
+
+	if (begin(cw, account, &a, e) != 0)
+		return -1;
+	if ((rc = conflicts_list(cw->store, account, &rows, &n, e)) == 0) {
+		for (i = 0; i < n && strcmp(rows[i].id, conflict) != 0; i++)
+			;
+		if (i == n)
+			rc = err_set(e, "account %s has no open conflict %s", account, conflict);
+	}
+	if (rc == 0) {
+		snprintf(cr.conflict, sizeof cr.conflict, "%s", conflict);
+		rc = append_text(cw, account, "conflict_resolve", conflict_resolve_body(&cr), now, e);
+	}
+	if (rc == 0 && keep_edit)
+		rc = field_store(cw, &a, rows[i].field, rows[i].value, e);
+	if (rc == 0) {
+		id = a.rowid;
+		rc = exec_sql(cw, "DELETE FROM conflicts WHERE account_id = ? AND id = ?", &id, 1,
+			      conflict, e);
+	}
+	free(rows);
+	return finish(cw, rc, e);
 }
 
 /* Length in code points of valid UTF-8, or -1 with the byte offset of the first bad byte. */

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "ptp.h"
 #include "script.h"
+#include "wire.h"
 
 struct store;
 
@@ -31,6 +32,19 @@ int casework_note_check(const char *text, struct err *e);
 /* Adds a note to the account. */
 int casework_note_add(const struct casework *cw, const char *account, const char *text,
 		      int64_t now, struct err *e);
+
+/* Corrects an editable field of the account's party (the debtor's time zones, the name's
+ * spelling): a field_edit event based on the field's version in the cache, and the value
+ * written to the cache at once, its version counted, so the workstation shows it before the
+ * server has it; the pull after the push brings the server's decision. An invalid value or
+ * one the field holds already is refused. */
+int casework_field_edit(const struct casework *cw, const char *account, enum wire_field field,
+			const char *value, int64_t now, struct err *e);
+
+/* Resolves the account's open conflict (its id): keep_edit takes the edit's value, else the
+ * current value stays; a conflict_resolve event, and the cache follows at once. */
+int casework_conflict_resolve(const struct casework *cw, const char *account,
+			      const char *conflict, bool keep_edit, int64_t now, struct err *e);
 
 /* Schedules a callback at due_at (after now); the queue raises the case when it is due. */
 int casework_callback_schedule(const struct casework *cw, const char *account, int64_t due_at,

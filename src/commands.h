@@ -27,5 +27,8 @@ int cmd_logout(int argc, char **argv, const struct global_opts *g);
 int cmd_report(int argc, char **argv, const struct global_opts *g);
 int cmd_reassign(int argc, char **argv, const struct global_opts *g);
 int cmd_strategy(int argc, char **argv, const struct global_opts *g);
+int cmd_edit(int argc, char **argv, const struct global_opts *g);
+int cmd_conflicts(int argc, char **argv, const struct global_opts *g);
+int cmd_resolve(int argc, char **argv, const struct global_opts *g);
 
 #endif

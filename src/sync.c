@@ -16,6 +16,7 @@
 
 #include "attach.h"
 #include "clock.h"
+#include "conflicts.h"
 #include "contactability.h"
 #include "device_key.h"
 #include "store.h"
@@ -231,6 +232,7 @@ struct pull {
 	sqlite3 *db;
 	sqlite3_stmt *find, *ins_party, *upd_party, *ins_account, *upd_account, *del_contacts,
 		*ins_contact, *put_balance, *put_assign, *del_account, *del_party;
+	struct conflicts_pull *edits;
 	int64_t now;
 };
 
@@ -245,6 +247,7 @@ pull_finish(struct pull *p)
 		sqlite3_finalize(*all[i]);
 		*all[i] = NULL;
 	}
+	conflicts_pull_free(&p->edits);
 }
 
 static int
@@ -281,7 +284,7 @@ pull_prepare(struct pull *p, struct err *e)
 	    prep(db, "DELETE FROM parties WHERE id = ? AND NOT EXISTS "
 		     "(SELECT 1 FROM accounts WHERE party_id = ?1)", &p->del_party, e))
 		return -1;
-	return 0;
+	return (p->edits = conflicts_pull_new(p->s, e)) == NULL ? -1 : 0;
 }
 
 /* Steps a statement that returns no row, and resets it. */
@@ -326,9 +329,10 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 	const struct account *a = &w->account;
 	int64_t rowid = 0, party = 0;
 	unsigned old_flags = 0;
-	int found;
+	int found, pending = 0;
 
-	if ((found = pull_find(p, a->id, &rowid, &party, &old_flags, e)) < 0)
+	if ((found = pull_find(p, a->id, &rowid, &party, &old_flags, e)) < 0 ||
+	    (found == 0 && (pending = conflicts_pull_pending(p->edits, a->id, e)) < 0))
 		return -1;
 	if (found == 0) {
 		sqlite3_bind_text(p->upd_party, 1, a->name, -1, SQLITE_STATIC);
@@ -342,7 +346,9 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 		sqlite3_bind_int64(p->upd_account, 6, w->version);
 		sqlite3_bind_int64(p->upd_account, 7, rowid);
 		sqlite3_bind_int64(p->del_contacts, 1, party);
-		if (run(p, p->upd_party, e) || run(p, p->upd_account, e) || run(p, p->del_contacts, e))
+		/* an edit of ours the server has not answered for yet stays as we made it */
+		if ((!pending && run(p, p->upd_party, e)) || run(p, p->upd_account, e) ||
+		    run(p, p->del_contacts, e))
 			return -1;
 	} else {
 		sqlite3_bind_text(p->ins_party, 1, a->name, -1, SQLITE_STATIC);
@@ -364,6 +370,8 @@ pull_upsert(struct pull *p, const struct wire_account *w, struct err *e)
 			return -1;
 		rowid = sqlite3_last_insert_rowid(p->db);
 	}
+	if (!pending && conflicts_pull_store(p->edits, rowid, found == 1, w, e) != 0)
+		return -1;
 	for (size_t i = 0; i < w->ncontacts; i++) {
 		const struct contact_point *cp = &w->contacts[i];
 
@@ -535,6 +543,56 @@ pull_all(struct store *s, const struct sync_conf *c, const char *base, const cha
 		json_decref(rep.body);
 		if (rc != -1)
 			break;
+	}
+	pull_finish(&p);
+	return rc;
+}
+
+/* Fetches again the accounts whose edits the push just took to the server: their pull
+ * kept our values while the server did not know of the edits, and the cursor has moved on,
+ * so this is where the server's decision (written, or kept as a conflict) reaches the cache
+ * before the record changes again. An account out of scope now (404) is left to the pull. */
+static int
+edits_refresh(struct store *s, const struct sync_conf *c, const char *base, const char *token,
+	      char (*ids)[ACCOUNT_ID_LEN], size_t n, struct err *e)
+{
+	struct pull p = { .s = s, .db = store_db(s), .now = clock_now() };
+	char path[96];
+	int rc = SYNC_OK;
+
+	if (n == 0)
+		return SYNC_OK;
+	if (pull_prepare(&p, e) != 0) {
+		pull_finish(&p);
+		return SYNC_FAILED;
+	}
+	for (size_t i = 0; i < n && rc == SYNC_OK; i++) {
+		struct wire_account w;
+		struct reply rep;
+
+		snprintf(path, sizeof path, "/v1/accounts/%s", ids[i]);
+		if ((rc = request(c, base, "GET", path, token, NULL, &rep, e)) != SYNC_OK)
+			break;
+		if (rep.status == 401) {
+			rc = SYNC_LOGIN_NEEDED;
+			answer_error(&rep, "account", e);
+		} else if (rep.status != 200 && rep.status != 404) {
+			rc = SYNC_FAILED;
+			answer_error(&rep, "account", e);
+		} else if (rep.status == 200) {
+			if (wire_account_decode(rep.body, "$", &w, e) != 0) {
+				err_prefix(e, "account: ");
+				rc = SYNC_FAILED;
+			} else {
+				if (store_begin(s, e) != 0 || pull_upsert(&p, &w, e) != 0 ||
+				    store_commit(s, e) != 0) {
+					store_rollback(s);
+					rc = SYNC_FAILED;
+				}
+				wire_account_clear(&w);
+			}
+		}
+		json_decref(rep.body);
 	}
 	pull_finish(&p);
 	return rc;
@@ -967,7 +1025,8 @@ outbox_count(struct store *s)
 int
 sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, struct err *e)
 {
-	char base[1024], token[256], now[24];
+	char base[1024], token[256], now[24], (*edited)[ACCOUNT_ID_LEN] = NULL;
+	size_t nedited = 0;
 	struct device_key key;
 	int rc, keyed;
 
@@ -983,9 +1042,14 @@ sync_run(struct store *s, const struct sync_conf *c, struct sync_report *r, stru
 	if ((keyed = device_key_load(store_path(s), 0, &key, e)) < 0)
 		return SYNC_FAILED;
 	rc = pull_all(s, c, base, token, r, e);
+	if (rc == SYNC_OK && conflicts_pending_accounts(s, &edited, &nedited, e) != 0)
+		rc = SYNC_FAILED;
 	if (rc == SYNC_OK)
 		rc = push_all(s, c, base, token, keyed == 0 ? &key : NULL, r, e);
 	device_key_wipe(&key);
+	if (rc == SYNC_OK)
+		rc = edits_refresh(s, c, base, token, edited, nedited, e);
+	free(edited);
 	if (rc == SYNC_OK)
 		rc = push_blobs(s, c, base, token, r, e);
 	/* after the push, so the server's board counts what this device just sent */

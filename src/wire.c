@@ -520,6 +520,59 @@ contact_encode(const struct contact_point *c)
 			 c->value, "zones", c->zones, "consent", consent);
 }
 
+static const char *const field_names[] = {
+	[WIRE_FIELD_PARTY_NAME] = "party.name",
+	[WIRE_FIELD_PARTY_ZONES] = "party.zones",
+};
+
+const char *
+wire_field_name(enum wire_field f)
+{
+	return (unsigned)f < WIRE_FIELD_COUNT ? field_names[f] : "?";
+}
+
+int
+wire_field_parse(const char *s)
+{
+	for (int f = 0; f < WIRE_FIELD_COUNT; f++)
+		if (strcmp(s, field_names[f]) == 0)
+			return f;
+	return -1;
+}
+
+/* Adds "edits" and "conflicts" to an account record, each only when not empty, so a record
+ * nobody edited reads as it did before fields were editable. 0, or -1 (not UTF-8). */
+static int
+edits_encode(const struct wire_account *wa, json_t *j)
+{
+	json_t *edits = json_object(), *conflicts = json_array();
+	char at[32];
+
+	for (int f = 0; f < WIRE_FIELD_COUNT; f++)
+		if (wa->edits[f] > 0)
+			json_object_set_new(edits, field_names[f], json_integer(wa->edits[f]));
+	for (size_t i = 0; i < wa->nconflicts; i++) {
+		const struct wire_conflict *c = &wa->conflicts[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", c->id, "field",
+				      wire_field_name(c->field), "value", c->value, "by", c->by,
+				      "at", time_format_rfc3339(c->at, at, sizeof at), "base",
+				      (json_int_t)c->base);
+		if (o == NULL) {
+			json_decref(edits);
+			json_decref(conflicts);
+			return -1;
+		}
+		json_array_append_new(conflicts, o);
+	}
+	if (json_object_size(edits) > 0)
+		json_object_set(j, "edits", edits);
+	if (json_array_size(conflicts) > 0)
+		json_object_set(j, "conflicts", conflicts);
+	json_decref(edits);
+	json_decref(conflicts);
+	return 0;
+}
+
 json_t *
 wire_account_encode(const struct wire_account *wa, struct err *e)
 {
@@ -548,8 +601,15 @@ wire_account_encode(const struct wire_account *wa, struct err *e)
 		      date_format(a->due_date, due, sizeof due), "flags", flags,
 		      "party", "name", a->name, "zones", a->zones, "contacts", contacts,
 		      "balance", "total", (json_int_t)a->total, "past_due", (json_int_t)a->past_due);
-	if (j == NULL)
+	if (j == NULL) {
 		err_set(e, "account %s: a field is not valid UTF-8", a->id);
+		return NULL;
+	}
+	if (edits_encode(wa, j) != 0) {
+		json_decref(j);
+		err_set(e, "account %s: a conflict's field is not valid UTF-8", a->id);
+		return NULL;
+	}
 	return j;
 }
 
@@ -557,6 +617,7 @@ void
 wire_account_clear(struct wire_account *a)
 {
 	free(a->contacts);
+	free(a->conflicts);
 	memset(a, 0, sizeof *a);
 }
 
@@ -623,6 +684,66 @@ contacts_decode(const json_t *arr, const char *path, struct wire_account *out, s
 	return 0;
 }
 
+static int
+edits_decode(const json_t *obj, const char *path, struct wire_account *out, struct err *e)
+{
+	const char *key;
+	const json_t *v;
+	int f;
+
+	if (obj == NULL)
+		return 0;
+	if (!json_is_object(obj))
+		return err_set(e, "%s.edits: must be an object", path);
+	json_object_foreach((json_t *)obj, key, v) {
+		if ((f = wire_field_parse(key)) < 0)
+			return err_set(e, "%s.edits[\"%.40s\"]: not an editable field", path, key);
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return err_set(e, "%s.edits[\"%s\"]: must be a whole number", path, key);
+		out->edits[f] = json_integer_value(v);
+	}
+	return 0;
+}
+
+static int
+conflicts_decode(const json_t *arr, const char *path, struct wire_account *out, struct err *e)
+{
+	char cpath[128], name[24], at[40];
+	struct err te;
+	int f;
+
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return err_set(e, "%s.conflicts: must be an array", path);
+	if ((out->conflicts = calloc(json_array_size(arr) + 1, sizeof *out->conflicts)) == NULL)
+		abort();
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		const json_t *o = json_array_get(arr, i);
+		struct wire_conflict *c = &out->conflicts[i];
+
+		snprintf(cpath, sizeof cpath, "%s.conflicts[%zu]", path, i);
+		if (!json_is_object(o))
+			return err_set(e, "%s: must be an object", cpath);
+		if (get_text(o, cpath, "id", 1, c->id, sizeof c->id, e) != 0 ||
+		    get_text(o, cpath, "field", 1, name, sizeof name, e) != 0 ||
+		    get_text(o, cpath, "value", 1, c->value, sizeof c->value, e) != 0 ||
+		    get_text(o, cpath, "by", 1, c->by, sizeof c->by, e) != 0 ||
+		    get_text(o, cpath, "at", 1, at, sizeof at, e) != 0 ||
+		    get_int(o, cpath, "base", 1, 0, &c->base, e) != 0)
+			return -1;
+		if (!is_uuid(c->id))
+			return err_set(e, "%s.id: '%s' is not a UUID", cpath, c->id);
+		if ((f = wire_field_parse(name)) < 0)
+			return err_set(e, "%s.field: '%s' is not an editable field", cpath, name);
+		if (time_parse_rfc3339(at, &c->at, &te) != 0)
+			return err_set(e, "%s.at: %s", cpath, te.msg);
+		c->field = (enum wire_field)f;
+		out->nconflicts = i + 1;
+	}
+	return 0;
+}
+
 int
 wire_account_decode(const json_t *j, const char *path, struct wire_account *out, struct err *e)
 {
@@ -677,6 +798,9 @@ wire_account_decode(const json_t *j, const char *path, struct wire_account *out,
 	    get_int(bal, bpath, "past_due", 1, INT64_MIN, &a->past_due, e) != 0)
 		goto fail;
 	a->amount_due = a->past_due;
+	if (edits_decode(json_object_get(j, "edits"), path, out, e) != 0 ||
+	    conflicts_decode(json_object_get(j, "conflicts"), path, out, e) != 0)
+		goto fail;
 	return 0;
 fail:
 	wire_account_clear(out);

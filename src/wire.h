@@ -19,15 +19,43 @@ struct wire_cursor {
 
 #define WIRE_CURSOR_LEN 40
 
+/* The fields a client may edit (docs/PROTOCOL.md "Editable fields"). */
+enum wire_field {
+	WIRE_FIELD_PARTY_NAME,
+	WIRE_FIELD_PARTY_ZONES,
+	WIRE_FIELD_COUNT
+};
+
+#define WIRE_FIELD_VALUE_LEN 96	/* the larger of NAME_LEN and ZONES_LEN */
+
+/* An edit that was based on an older version of its field and disagreed with the value the
+ * record holds: both sides are kept until a person chooses. */
+struct wire_conflict {
+	char id[40];		/* the field_edit event's id */
+	enum wire_field field;
+	char value[WIRE_FIELD_VALUE_LEN];
+	char by[32];
+	int64_t at;
+	int64_t base;		/* the field's version the edit was based on */
+};
+
 /* One account as the server publishes it: the account, its party's contact points, its
- * balance (in the account's amounts), and the record version. */
+ * balance (in the account's amounts), the record version, each editable field's own version
+ * (accepted edits so far) and the open conflicts. */
 struct wire_account {
 	struct account account;
 	char country[3];
 	int64_t version;
 	struct contact_point *contacts;	/* owned */
 	size_t ncontacts;
+	int64_t edits[WIRE_FIELD_COUNT];
+	struct wire_conflict *conflicts;	/* owned */
+	size_t nconflicts;
 };
+
+/* A field's wire name ("party.zones"), and back (-1 when unknown). */
+const char *wire_field_name(enum wire_field f);
+int wire_field_parse(const char *s);
 
 enum wire_change_op {
 	WIRE_CHANGE_UPSERT,

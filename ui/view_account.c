@@ -8,6 +8,7 @@
 #include "app.h"
 #include "casework.h"
 #include "clock.h"
+#include "conflicts.h"
 #include "contactability.h"
 #include "input.h"
 #include "money.h"
@@ -27,7 +28,9 @@ enum ask {
 	ASK_CALLBACK,
 	ASK_DISPUTE,
 	ASK_CEASE,
-	ASK_VULNERABLE
+	ASK_VULNERABLE,
+	ASK_ZONES,
+	ASK_NAME
 };
 
 struct account_view {
@@ -45,6 +48,8 @@ struct account_view {
 	enum policy_channel blocked_channel;
 	enum ask ask;		/* what the bottom line is asking for (v->text_input) */
 	char typed[NOTE_MAX_CHARS * 4 + 1];	/* the answer being typed: a whole note fits */
+	struct conflict_row *conflicts;	/* the account's open conflicts, owned */
+	size_t nconflicts;
 };
 
 /* Page lines are numbered from the top of the page; only those in view are drawn. */
@@ -348,8 +353,34 @@ ask_prompt(const struct account_view *av)
 	case ASK_VULNERABLE:
 		return av->acct.flags & AFLAG_VULNERABLE ? "Clear the vulnerable flag: why? "
 							  : "Mark as vulnerable: why? ";
+	case ASK_ZONES:
+		return "Time zones (e.g. America/Chicago; Enter records): ";
+	case ASK_NAME:
+		return "Name (Enter records the correction): ";
 	}
 	return "";
+}
+
+/* An editable field, and beside it each open conflict on it: who wanted what instead. */
+static void
+edited_field(struct page *p, const struct account_view *av, const char *label,
+	     enum wire_field f, const char *value)
+{
+	char buf[400];
+	size_t used;
+	int n = 0;
+
+	used = (size_t)snprintf(buf, sizeof buf, "%s", value[0] ? value : "(none)");
+	for (size_t i = 0; i < av->nconflicts && used < sizeof buf; i++)
+		if (av->conflicts[i].field == f) {
+			used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s: %s",
+						 n++ ? "; " : "  conflict: ", av->conflicts[i].by,
+						 av->conflicts[i].value);
+		}
+	if (n > 0 && used < sizeof buf)
+		snprintf(buf + used, sizeof buf - used, "  (Y resolves)");
+	field(p, 1, p->cols - 1, label, buf, n > 0 ? ROLE_POLICY_WARN : ROLE_ROW);
+	p->line++;
 }
 
 static void
@@ -394,6 +425,12 @@ account_view_draw(struct view *v, WINDOW *w)
 	flags_text(a->flags, b1, sizeof b1);
 	field(&p, 1, v->cols - 1, "Flags", b1, a->flags ? ROLE_FLAG : ROLE_ROW);
 	p.line++;
+	edited_field(&p, av, "Time zones", WIRE_FIELD_PARTY_ZONES, a->zones);
+	for (size_t i = 0; i < av->nconflicts; i++)
+		if (av->conflicts[i].field == WIRE_FIELD_PARTY_NAME) {
+			edited_field(&p, av, "Name", WIRE_FIELD_PARTY_NAME, a->name);
+			break;
+		}
 	strategy_lines(&p, v->app, a, date_of_time(now));
 	p.line++;
 	contacts_draw(&p, av, v->app, now);
@@ -408,7 +445,7 @@ account_view_draw(struct view *v, WINDOW *w)
 		text_put(w, v->rows - 1, 0, v->cols,
 			 av->notice[0] ? av->notice
 				       : " w work (call with a script)  p promise  N note  c callback  "
-					 "D dispute  C cease  V vulnerable  d/x/m contact  1-9 select",
+					 "D dispute  C cease  V vulnerable  z zones  d/x/m contact",
 			 TEXT_LEFT);
 	}
 }
@@ -431,6 +468,9 @@ evaluate(struct view *v)
 	}
 	if (av->sel >= av->ac.npoints)
 		av->sel = av->ac.npoints > 0 ? av->ac.npoints - 1 : 0;
+	free(av->conflicts);
+	if (conflicts_list(v->app->store, av->acct.id, &av->conflicts, &av->nconflicts, &e) != 0)
+		snprintf(av->ac_error, sizeof av->ac_error, "conflicts unavailable: %s", e.msg);
 }
 
 static int
@@ -550,6 +590,10 @@ ask_record(struct view *v, struct err *e)
 	case ASK_VULNERABLE:
 		return casework_vulnerable_set(cw, id, !(av->acct.flags & AFLAG_VULNERABLE),
 					       av->typed, now, e);
+	case ASK_ZONES:
+		return casework_field_edit(cw, id, WIRE_FIELD_PARTY_ZONES, av->typed, now, e);
+	case ASK_NAME:
+		return casework_field_edit(cw, id, WIRE_FIELD_PARTY_NAME, av->typed, now, e);
 	case ASK_OVERRIDE:
 		break;
 	}
@@ -616,6 +660,10 @@ ask_begin(struct view *v, enum ask ask)
 
 	av->ask = ask;
 	av->typed[0] = '\0';
+	/* a correction starts from the value it corrects */
+	if (ask == ASK_ZONES || ask == ASK_NAME)
+		snprintf(av->typed, sizeof av->typed, "%s",
+			 ask == ASK_ZONES ? av->acct.zones : av->acct.name);
 	v->text_input = true;
 	return REACT_REDRAW;
 }
@@ -694,6 +742,10 @@ account_view_handle(struct view *v, enum action act, int key)
 		return ask_begin(v, ASK_CEASE);
 	case ACTION_VULNERABLE:
 		return ask_begin(v, ASK_VULNERABLE);
+	case ACTION_EDIT_ZONES:
+		return ask_begin(v, ASK_ZONES);
+	case ACTION_EDIT_NAME:
+		return ask_begin(v, ASK_NAME);
 	case ACTION_NONE:
 		if (key >= '1' && key <= '9' && key - '1' < av->ac.npoints) {
 			av->sel = key - '1';
@@ -715,6 +767,16 @@ account_view_focus(struct view *v)
 }
 
 static void
+account_view_close(struct view *v)
+{
+	struct account_view *av = v->priv;
+
+	free(av->conflicts);
+	av->conflicts = NULL;
+	av->nconflicts = 0;
+}
+
+static void
 account_view_title(struct view *v, char *buf, size_t len)
 {
 	const struct account_view *av = v->priv;
@@ -727,6 +789,7 @@ const struct view_ops view_account_ops = {
 	.ctx = KEYCTX_ACCOUNT,
 	.private_size = sizeof(struct account_view),
 	.open = account_view_open,
+	.close = account_view_close,
 	.focus = account_view_focus,
 	.draw = account_view_draw,
 	.handle = account_view_handle,

@@ -1,6 +1,7 @@
 /* view_sync.c - the sync view: what the cache owes the server (the outbox and the events
- * recorded since the last sync) and what the server rejected, with its reason. `r` puts a
- * rejected event back in the outbox (src/sync_status.c); the view itself only draws. */
+ * recorded since the last sync), what the server rejected, with its reason, and the
+ * conflicts the server kept on edited fields. `r` puts a rejected event back in the outbox
+ * (src/sync_status.c); `c` and `e` resolve a conflict (src/casework.c); the view only draws. */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "casework.h"
 #include "clock.h"
+#include "conflicts.h"
 #include "text.h"
 #include "when.h"
 
@@ -17,32 +20,58 @@
 
 struct sync_view {
 	struct sync_item *pending, *dead;	/* owned */
-	size_t np, nd;
-	size_t sel;		/* over the pending items, then the dead letters */
+	struct conflict_row *conflicts;		/* owned */
+	size_t np, nd, nc;
+	size_t sel;		/* over the pending items, the dead letters, then the conflicts */
 	int top;		/* the first line shown */
 	char error[512];	/* the lists could not be read */
 };
 
-/* Lines: the state line, the outbox header, its items (or a "none" line), a blank, the dead
- * letters header, its items (or a "none" line). */
-static int
-outbox_lines(const struct sync_view *sv)
+enum { SECTION_OUTBOX, SECTION_DEAD, SECTION_CONFLICTS, SECTIONS };
+
+/* Lines: the state line, then per section its header, its items (or a "none" line) and a
+ * blank line between sections. */
+static size_t
+section_count(const struct sync_view *sv, int k)
 {
-	return sv->np > 0 ? (int)sv->np : 1;
+	return k == SECTION_OUTBOX ? sv->np : k == SECTION_DEAD ? sv->nd : sv->nc;
+}
+
+static int
+section_head(const struct sync_view *sv, int k)
+{
+	int line = 1;
+
+	for (int j = 0; j < k; j++)
+		line += (section_count(sv, j) > 0 ? (int)section_count(sv, j) : 1) + 2;
+	return line;
+}
+
+/* The section of item i and its index there. */
+static int
+section_of(const struct sync_view *sv, size_t i, size_t *in)
+{
+	int k = 0;
+
+	while (k < SECTIONS - 1 && i >= section_count(sv, k))
+		i -= section_count(sv, k++);
+	*in = i;
+	return k;
 }
 
 static int
 line_of(const struct sync_view *sv, size_t i)
 {
-	if (i < sv->np)
-		return 2 + (int)i;
-	return 2 + outbox_lines(sv) + 2 + (int)(i - sv->np);
+	size_t in;
+	int k = section_of(sv, i, &in);
+
+	return section_head(sv, k) + 1 + (int)in;
 }
 
 static int
 lines_total(const struct sync_view *sv)
 {
-	return 2 + outbox_lines(sv) + 2 + (sv->nd > 0 ? (int)sv->nd : 1);
+	return section_head(sv, SECTIONS) - 1;
 }
 
 /* Scrolls so that the selection is on the page, and the headers when there is room. */
@@ -50,7 +79,7 @@ static void
 follow(struct view *v)
 {
 	struct sync_view *sv = v->priv;
-	size_t n = sv->np + sv->nd;
+	size_t n = sv->np + sv->nd + sv->nc;
 	int y, want;
 
 	if (n == 0) {
@@ -62,7 +91,7 @@ follow(struct view *v)
 		sv->sel = n - 1;
 	y = line_of(sv, sv->sel);
 	/* The first item of a section brings its header along, the first of all the top. */
-	want = sv->sel == 0 ? 0 : sv->sel == sv->np ? y - 1 : y;
+	want = sv->sel == 0 ? 0 : sv->sel == sv->np || sv->sel == sv->np + sv->nd ? y - 1 : y;
 	if (want < sv->top)
 		sv->top = want;
 	if (y >= sv->top + v->rows)
@@ -76,8 +105,10 @@ lists_free(struct sync_view *sv)
 {
 	free(sv->pending);
 	free(sv->dead);
+	free(sv->conflicts);
 	sv->pending = sv->dead = NULL;
-	sv->np = sv->nd = 0;
+	sv->conflicts = NULL;
+	sv->np = sv->nd = sv->nc = 0;
 }
 
 static int
@@ -88,7 +119,8 @@ lists_load(struct view *v, struct err *e)
 
 	lists_free(sv);
 	if (sync_status_pending(s, SYNC_VIEW_MAX, &sv->pending, &sv->np, e) != 0 ||
-	    sync_status_dead(s, SYNC_VIEW_MAX, &sv->dead, &sv->nd, e) != 0) {
+	    sync_status_dead(s, SYNC_VIEW_MAX, &sv->dead, &sv->nd, e) != 0 ||
+	    conflicts_list(s, NULL, &sv->conflicts, &sv->nc, e) != 0) {
 		lists_free(sv);
 		return -1;
 	}
@@ -128,6 +160,17 @@ sync_view_resize(struct view *v)
 	follow(v);
 }
 
+/* A conflict: the account, the field, the value it holds and the other one, by whom. */
+static void
+draw_conflict(struct view *v, WINDOW *w, int y, const struct conflict_row *c)
+{
+	char buf[400];
+
+	snprintf(buf, sizeof buf, "%-14s %-12s current '%s'  %s wants '%s'", c->account,
+		 wire_field_name(c->field), c->current, c->by, c->value);
+	text_put(w, y, 1, v->cols - 1, buf, TEXT_LEFT);
+}
+
 static void
 draw_item(struct view *v, WINDOW *w, int y, size_t i)
 {
@@ -138,6 +181,10 @@ draw_item(struct view *v, WINDOW *w, int y, size_t i)
 
 	wattrset(w, theme_attr(&v->app->theme, i == sv->sel ? ROLE_SELECTED : ROLE_ROW));
 	text_blank(w, y, 0, v->cols);
+	if (i >= sv->np + sv->nd) {
+		draw_conflict(v, w, y, &sv->conflicts[i - sv->np - sv->nd]);
+		return;
+	}
 	text_put(w, y, x, 16, when_format(v->app->zone, it->at, at, sizeof at), TEXT_LEFT);
 	x += 17;
 	text_put(w, y, x, 14, it->account, TEXT_LEFT);
@@ -160,8 +207,10 @@ draw_line(struct view *v, WINDOW *w, int y, int line)
 	const struct sync_view *sv = v->priv;
 	const struct sync_summary *st = &v->app->synced;
 	const struct theme *th = &v->app->theme;
-	int dead_head = 2 + outbox_lines(sv) + 1;
+	static const char *const none[SECTIONS] = { "nothing to push", "no rejected events",
+						    "no conflicts" };
 	char buf[600], at[40];
+	size_t before = 0;
 
 	if (line == 0) {
 		wattrset(w, theme_attr(th, sv->error[0] != '\0' || st->problem[0] != '\0'
@@ -176,25 +225,30 @@ draw_line(struct view *v, WINDOW *w, int y, int line)
 								  sizeof at)
 						    : "never");
 		text_put(w, y, 1, v->cols - 1, buf, TEXT_LEFT);
-	} else if (line == 1 || line == dead_head) {
-		wattrset(w, theme_attr(th, ROLE_HEADER));
-		if (line == 1)
-			snprintf(buf, sizeof buf, "Outbox: %lld events to push",
-				 (long long)st->pending);
-		else
-			snprintf(buf, sizeof buf, "Rejected by the server: %lld",
-				 (long long)st->dead);
-		text_put(w, y, 1, v->cols - 1, buf, TEXT_LEFT);
-	} else if (line == 2 && sv->np == 0) {
-		wattrset(w, theme_attr(th, ROLE_ROW_DIM));
-		text_put(w, y, 3, v->cols - 3, "nothing to push", TEXT_LEFT);
-	} else if (line == dead_head + 1 && sv->nd == 0) {
-		wattrset(w, theme_attr(th, ROLE_ROW_DIM));
-		text_put(w, y, 3, v->cols - 3, "no rejected events", TEXT_LEFT);
-	} else if (line >= 2 && line < 2 + (int)sv->np) {
-		draw_item(v, w, y, (size_t)(line - 2));
-	} else if (line > dead_head && line <= dead_head + (int)sv->nd) {
-		draw_item(v, w, y, sv->np + (size_t)(line - dead_head - 1));
+		return;
+	}
+	for (int k = 0; k < SECTIONS; before += section_count(sv, k), k++) {
+		int head = section_head(sv, k);
+		size_t n = section_count(sv, k);
+
+		if (line == head) {
+			wattrset(w, theme_attr(th, ROLE_HEADER));
+			if (k == SECTION_OUTBOX)
+				snprintf(buf, sizeof buf, "Outbox: %lld events to push",
+					 (long long)st->pending);
+			else if (k == SECTION_DEAD)
+				snprintf(buf, sizeof buf, "Rejected by the server: %lld",
+					 (long long)st->dead);
+			else
+				snprintf(buf, sizeof buf, "Conflicts: %zu (c keeps the current value, "
+					 "e takes the edit)", sv->nc);
+			text_put(w, y, 1, v->cols - 1, buf, TEXT_LEFT);
+		} else if (line == head + 1 && n == 0) {
+			wattrset(w, theme_attr(th, ROLE_ROW_DIM));
+			text_put(w, y, 3, v->cols - 3, none[k], TEXT_LEFT);
+		} else if (line > head && line <= head + (int)n) {
+			draw_item(v, w, y, before + (size_t)(line - head - 1));
+		}
 	}
 }
 
@@ -230,6 +284,34 @@ retry(struct view *v)
 	return REACT_REDRAW;
 }
 
+/* Resolves the selected conflict: keep_edit takes the other value, else the current stays. */
+static unsigned
+resolve(struct view *v, bool keep_edit)
+{
+	struct sync_view *sv = v->priv;
+	const struct casework *cw;
+	struct conflict_row c;
+	struct err e;
+
+	if (sv->sel < sv->np + sv->nd || sv->nc == 0) {
+		app_message(v->app, true, "select a conflict to resolve");
+		return REACT_REDRAW;
+	}
+	c = sv->conflicts[sv->sel - sv->np - sv->nd];
+	if ((cw = app_casework(v->app, &e)) == NULL ||
+	    casework_conflict_resolve(cw, c.account, c.id, keep_edit, clock_now(), &e) != 0) {
+		app_message(v->app, true, "%s", e.msg);
+		return REACT_REDRAW;
+	}
+	if (lists_load(v, &e) != 0)
+		snprintf(sv->error, sizeof sv->error, "%s", e.msg);
+	app_account_changed(v->app, c.account);
+	app_message(v->app, false, "%s of %s: %s '%s'; the next sync pushes it",
+		    wire_field_name(c.field), c.account, keep_edit ? "took" : "kept",
+		    keep_edit ? c.value : c.current);
+	return REACT_REDRAW;
+}
+
 static unsigned
 sync_view_handle(struct view *v, enum action act, int key)
 {
@@ -240,8 +322,10 @@ sync_view_handle(struct view *v, enum action act, int key)
 	(void)key;
 	if (act == ACTION_RETRY)
 		return retry(v);
+	if (act == ACTION_CONFLICT_KEEP || act == ACTION_CONFLICT_TAKE)
+		return resolve(v, act == ACTION_CONFLICT_TAKE);
 	/* Movement is over the items; the page scrolls by lines, which follow() settles. */
-	r = view_list_move(act, sv->np + sv->nd, v->rows - 4, &sv->sel, &top);
+	r = view_list_move(act, sv->np + sv->nd + sv->nc, v->rows - 4, &sv->sel, &top);
 	if (r == REACT_REDRAW)
 		follow(v);
 	return r;
@@ -252,8 +336,8 @@ sync_view_title(struct view *v, char *buf, size_t len)
 {
 	const struct sync_summary *st = &v->app->synced;
 
-	snprintf(buf, len, " Sync  %lld pending, %lld rejected", (long long)st->pending,
-		 (long long)st->dead);
+	snprintf(buf, len, " Sync  %lld pending, %lld rejected, %zu conflicts",
+		 (long long)st->pending, (long long)st->dead, ((const struct sync_view *)v->priv)->nc);
 }
 
 const struct view_ops view_sync_ops = {

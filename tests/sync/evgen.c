@@ -1,5 +1,6 @@
 /* evgen - writes a push batch of chained events for the sync tests and benches:
  *   evgen DEVICE USER ACCOUNT COUNT [FIRST_SEQ PREV_HASH]
+ * Notes, unless EVGEN_KIND and EVGEN_BODY (JSON text) name another kind and its body.
  * The events are hashed with the same canonical form the client uses (evidence_hash). */
 #include "config.h"
 
@@ -20,6 +21,7 @@ main(int argc, char **argv)
 	int64_t seq = 1;
 	const char *prev = "0000000000000000000000000000000000000000000000000000000000000000";
 	char body[128];
+	const char *kind = getenv("EVGEN_KIND");
 
 	if (argc != 5 && argc != 7) {
 		fprintf(stderr, "usage: evgen DEVICE USER ACCOUNT COUNT [FIRST_SEQ PREV_HASH]\n");
@@ -39,11 +41,11 @@ main(int argc, char **argv)
 		snprintf(ev->device, sizeof ev->device, "%s", argv[1]);
 		snprintf(ev->user, sizeof ev->user, "%s", argv[2]);
 		snprintf(ev->account_id, sizeof ev->account_id, "%s", argv[3]);
-		snprintf(ev->kind, sizeof ev->kind, "note");
+		snprintf(ev->kind, sizeof ev->kind, "%s", kind ? kind : "note");
 		ev->at = 1795000000 + i * 60;
 		ev->seq = seq + i;
 		snprintf(body, sizeof body, "{\"text\":\"note %ld\"}", i + 1);
-		ev->body = strdup(body);
+		ev->body = strdup(kind && getenv("EVGEN_BODY") ? getenv("EVGEN_BODY") : body);
 		snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", i == 0 ? prev : evs[i - 1].hash);
 		if (evidence_hash(ev, ev->hash, &e) != 0) {
 			fprintf(stderr, "evgen: %s\n", e.msg);

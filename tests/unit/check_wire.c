@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "evidence.h"
+#include "field_edit.h"
 #include "wire.h"
 
 static struct event
@@ -256,6 +257,200 @@ START_TEST(test_change_round_trip)
 }
 END_TEST
 
+/* An account with one edited field and one open conflict. */
+static void
+edited_account(struct wire_account *w, struct wire_conflict *conflict)
+{
+	memset(w, 0, sizeof *w);
+	snprintf(w->account.id, sizeof w->account.id, "A1");
+	snprintf(w->account.name, sizeof w->account.name, "Chloé Thomas");
+	snprintf(w->account.currency, sizeof w->account.currency, "USD");
+	snprintf(w->account.assignee, sizeof w->account.assignee, "ann");
+	snprintf(w->account.zones, sizeof w->account.zones, "America/Chicago");
+	w->account.due_date = date_from_civil(2026, 10, 20);
+	w->version = 4;
+	w->edits[WIRE_FIELD_PARTY_ZONES] = 2;
+	*conflict = (struct wire_conflict){ .field = WIRE_FIELD_PARTY_ZONES, .at = 1795000000,
+					    .base = 1 };
+	snprintf(conflict->id, sizeof conflict->id, "6f1c2a8e-1b2c-4d5e-8f90-a1b2c3d4e5f6");
+	snprintf(conflict->value, sizeof conflict->value, "America/Denver");
+	snprintf(conflict->by, sizeof conflict->by, "lee");
+	w->conflicts = conflict;
+	w->nconflicts = 1;
+}
+
+START_TEST(test_edits_round_trip)
+{
+	struct wire_conflict conflict;
+	struct wire_account w, back;
+	json_t *j, *acct;
+	struct err e;
+	char *text;
+
+	edited_account(&w, &conflict);
+	j = wire_account_encode(&w, &e);
+	ck_assert_ptr_nonnull(j);
+	text = json_dumps(json_object_get(j, "edits"), JSON_COMPACT);
+	ck_assert_str_eq(text, "{\"party.zones\":2}");	/* absent is 0 */
+	free(text);
+	ck_assert_int_eq(wire_account_decode(j, "$", &back, &e), 0);
+	ck_assert_int_eq(back.edits[WIRE_FIELD_PARTY_ZONES], 2);
+	ck_assert_int_eq(back.edits[WIRE_FIELD_PARTY_NAME], 0);
+	ck_assert_int_eq(back.nconflicts, 1);
+	ck_assert_str_eq(back.conflicts[0].id, conflict.id);
+	ck_assert_int_eq(back.conflicts[0].field, WIRE_FIELD_PARTY_ZONES);
+	ck_assert_str_eq(back.conflicts[0].value, "America/Denver");
+	ck_assert_str_eq(back.conflicts[0].by, "lee");
+	ck_assert_int_eq(back.conflicts[0].at, 1795000000);
+	ck_assert_int_eq(back.conflicts[0].base, 1);
+	wire_account_clear(&back);
+	json_decref(j);
+
+	/* a record nobody edited has neither member, as before fields were editable */
+	w.edits[WIRE_FIELD_PARTY_ZONES] = 0;
+	w.nconflicts = 0;
+	j = wire_account_encode(&w, &e);
+	ck_assert_ptr_null(json_object_get(j, "edits"));
+	ck_assert_ptr_null(json_object_get(j, "conflicts"));
+	json_decref(j);
+
+	/* bad input is named by its path */
+	w.edits[WIRE_FIELD_PARTY_ZONES] = 2;
+	w.nconflicts = 1;
+	j = json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)9, "op", "upsert", "account_id", "A1");
+	acct = wire_account_encode(&w, &e);
+	json_object_set_new(j, "account", acct);
+	json_object_set_new(json_object_get(acct, "edits"), "party.phone", json_integer(1));
+	ck_assert_int_eq(wire_change_decode(j, "$.changes[0]", &(struct wire_change){ 0 }, &e), -1);
+	ck_assert_str_eq(e.msg, "$.changes[0].account.edits[\"party.phone\"]: not an editable field");
+	json_object_del(json_object_get(acct, "edits"), "party.phone");
+	json_object_set_new(json_object_get(acct, "edits"), "party.name", json_integer(-1));
+	ck_assert_int_eq(wire_account_decode(acct, "$", &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.edits[\"party.name\"]: must be a whole number");
+	json_object_del(json_object_get(acct, "edits"), "party.name");
+	json_object_set_new(json_array_get(json_object_get(acct, "conflicts"), 0), "at",
+			    json_string("yesterday"));
+	ck_assert_int_eq(wire_account_decode(acct, "$", &back, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "$.conflicts[0].at: "));
+	json_object_set_new(json_array_get(json_object_get(acct, "conflicts"), 0), "field",
+			    json_string("balance"));
+	ck_assert_int_eq(wire_account_decode(acct, "$", &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.conflicts[0].field: 'balance' is not an editable field");
+	json_object_set_new(acct, "conflicts", json_string("none"));
+	ck_assert_int_eq(wire_account_decode(acct, "$", &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.conflicts: must be an array");
+	json_decref(j);
+}
+END_TEST
+
+static struct event
+edit_event(const char *id, const char *user)
+{
+	struct event ev = sample_event();
+
+	snprintf(ev.id, sizeof ev.id, "%s", id);
+	snprintf(ev.user, sizeof ev.user, "%s", user);
+	snprintf(ev.kind, sizeof ev.kind, "field_edit");
+	return ev;
+}
+
+START_TEST(test_field_edit_merge)
+{
+	struct wire_conflict conflict;
+	struct wire_account w;
+	struct field_edit fe = { .field = WIRE_FIELD_PARTY_ZONES, .base = 2 };
+	struct conflict_resolve cr = { .keep_edit = 1 };
+	struct event a = edit_event("11111111-1111-4111-8111-111111111111", "ann");
+	struct event b = edit_event("22222222-2222-4222-8222-222222222222", "bo");
+	struct err e;
+
+	edited_account(&w, &conflict);
+	w.nconflicts = 0;
+	w.conflicts = NULL;
+	/* based on the current version: written, one more edit counted */
+	snprintf(fe.value, sizeof fe.value, "America/Phoenix");
+	ck_assert_int_eq(field_edit_merge(&w, &a, &fe, 0), FIELD_MERGE_WRITTEN);
+	ck_assert_str_eq(w.account.zones, "America/Phoenix");
+	ck_assert_int_eq(w.edits[WIRE_FIELD_PARTY_ZONES], 3);
+	/* the same base again, another value: both kept, the record's value stays */
+	snprintf(fe.value, sizeof fe.value, "Europe/Paris");
+	ck_assert_int_eq(field_edit_merge(&w, &b, &fe, 0), FIELD_MERGE_CONFLICT);
+	ck_assert_str_eq(w.account.zones, "America/Phoenix");
+	ck_assert_int_eq(w.edits[WIRE_FIELD_PARTY_ZONES], 3);
+	ck_assert_int_eq(w.nconflicts, 1);
+	ck_assert_str_eq(w.conflicts[0].value, "Europe/Paris");
+	ck_assert_str_eq(w.conflicts[0].by, "bo");
+	ck_assert_int_eq(w.conflicts[0].base, 2);
+	/* applied twice (a retry of the apply): kept once */
+	ck_assert_int_eq(field_edit_merge(&w, &b, &fe, 0), FIELD_MERGE_CONFLICT);
+	ck_assert_int_eq(w.nconflicts, 1);
+	/* an older base with the value the record holds is no conflict */
+	snprintf(fe.value, sizeof fe.value, "America/Phoenix");
+	fe.base = 0;
+	ck_assert_int_eq(field_edit_merge(&w, &a, &fe, 0), FIELD_MERGE_SAME);
+	/* from someone who may not write the account: a conflict even on the current version */
+	fe.base = 3;
+	snprintf(fe.value, sizeof fe.value, "Asia/Tokyo");
+	ck_assert_int_eq(field_edit_merge(&w, &a, &fe, 1), FIELD_MERGE_CONFLICT);
+	ck_assert_int_eq(w.nconflicts, 2);
+	/* resolving: "edit" takes the conflict's value, "current" only drops it */
+	snprintf(cr.conflict, sizeof cr.conflict, "%s", b.id);
+	ck_assert_int_eq(field_conflict_resolve(&w, &cr, &e), 0);
+	ck_assert_str_eq(w.account.zones, "Europe/Paris");
+	ck_assert_int_eq(w.edits[WIRE_FIELD_PARTY_ZONES], 4);
+	ck_assert_int_eq(w.nconflicts, 1);
+	ck_assert_int_eq(field_conflict_resolve(&w, &cr, &e), -1);
+	snprintf(cr.conflict, sizeof cr.conflict, "%s", a.id);
+	cr.keep_edit = 0;
+	ck_assert_int_eq(field_conflict_resolve(&w, &cr, &e), 0);
+	ck_assert_str_eq(w.account.zones, "Europe/Paris");
+	ck_assert_int_eq(w.nconflicts, 0);
+	free(w.conflicts);
+}
+END_TEST
+
+START_TEST(test_field_edit_bodies)
+{
+	struct field_edit fe = { .field = WIRE_FIELD_PARTY_NAME, .base = 1 }, back;
+	struct conflict_resolve cr;
+	struct err e;
+	char *body;
+
+	snprintf(fe.value, sizeof fe.value, "Zoë Ångström");
+	body = field_edit_body(&fe);
+	ck_assert_str_eq(body, "{\"base\":1,\"field\":\"party.name\",\"value\":\"Zoë Ångström\"}");
+	ck_assert_int_eq(field_edit_decode(body, &back, &e), 0);
+	ck_assert_str_eq(back.value, "Zoë Ångström");
+	free(body);
+	ck_assert_int_eq(field_edit_decode("{\"base\":0,\"field\":\"party.zones\",\"value\":"
+					   "\"America/Chicago;Mars/Olympus\"}", &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.value: zones: 'Mars/Olympus' is not a known time zone");
+	ck_assert_int_eq(field_edit_decode("{\"base\":0,\"field\":\"party.name\",\"value\":\" \"}",
+					   &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.value: name: must not be empty");
+	ck_assert_int_eq(field_edit_decode("{\"base\":0,\"field\":\"party.name\",\"value\":"
+					   "\"a\\nb\"}", &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.value: name: holds a control character");
+	ck_assert_int_eq(field_edit_decode("{\"base\":-1,\"field\":\"party.name\",\"value\":\"x\"}",
+					   &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.base: must be a whole number");
+	ck_assert_int_eq(field_edit_decode("{\"base\":0,\"field\":\"balance\",\"value\":\"0\"}",
+					   &back, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.field: 'balance' is not an editable field");
+	ck_assert_int_eq(field_edit_value_check(WIRE_FIELD_PARTY_ZONES, "", &e), -1);
+	ck_assert_int_eq(field_edit_value_check(WIRE_FIELD_PARTY_ZONES,
+						 "America/Phoenix;America/Denver", &e), 0);
+	ck_assert_int_eq(field_edit_value_check(WIRE_FIELD_PARTY_NAME,
+						 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+						 &e), -1);
+	ck_assert_str_eq(e.msg, "name: longer than 95 bytes");
+	ck_assert_int_eq(conflict_resolve_decode("{\"conflict\":\"x\",\"keep\":\"both\"}", &cr, &e), -1);
+	ck_assert_str_eq(e.msg, "$.body.keep: must be \"current\" or \"edit\"");
+	ck_assert_int_eq(conflict_resolve_decode("{\"conflict\":\"x\",\"keep\":\"edit\"}", &cr, &e), 0);
+	ck_assert_int_eq(cr.keep_edit, 1);
+}
+END_TEST
+
 START_TEST(test_batch_items)
 {
 	struct err e;
@@ -285,6 +480,9 @@ main(void)
 	tcase_add_test(tc, test_results_and_errors);
 	tcase_add_test(tc, test_change_round_trip);
 	tcase_add_test(tc, test_batch_items);
+	tcase_add_test(tc, test_edits_round_trip);
+	tcase_add_test(tc, test_field_edit_merge);
+	tcase_add_test(tc, test_field_edit_bodies);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
