@@ -1,0 +1,9 @@
+# Strategy runs on the server (issue 7): `arrearsd run`, its schedule in serve, the sender it
+# is given (send.h; this branch's file sink), and the tests.
+server_libarrearsd_a_SOURCES += \
+	server/send.h server/send_file.c server/send_file.h \
+	server/run_history.c server/run_history.h \
+	server/run_decide.c server/run_decide.h \
+	server/run.c server/run.h \
+	server/run_job.c server/run_job.h \
+	server/run_cmd.c server/run_cmd.h
