@@ -6,4 +6,5 @@ server_libarrearsd_a_SOURCES += \
 	server/run_decide.c server/run_decide.h \
 	server/run.c server/run.h \
 	server/run_job.c server/run_job.h \
-	server/run_cmd.c server/run_cmd.h
+	server/run_cmd.c server/run_cmd.h \
+	server/run_schedule.c server/run_schedule.h
