@@ -8,3 +8,7 @@ server_libarrearsd_a_SOURCES += \
 	server/run_job.c server/run_job.h \
 	server/run_cmd.c server/run_cmd.h \
 	server/run_schedule.c server/run_schedule.h
+
+RUN_TESTS = tests/sync/run.sh
+TESTS += $(RUN_TESTS)
+EXTRA_DIST += $(RUN_TESTS)

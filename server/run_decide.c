@@ -33,6 +33,17 @@ promise_state(const struct run_promise *p, int32_t today)
 	return p->state;
 }
 
+static policy_reasons
+permanent_reasons(void)
+{
+	policy_reasons mask = 0;
+
+	for (int r = 0; r < POLICY_REASON_COUNT; r++)
+		if (policy_reason_permanent((enum policy_reason)r))
+			mask |= POLICY_BIT(r);
+	return mask;
+}
+
 /* Whether a contact point can carry a message of channel ch. */
 static bool
 point_takes(enum contact_kind k, enum channel ch)
@@ -107,6 +118,10 @@ message_decide(const struct policy_profile *p, const struct wire_account *a,
 	}
 	d->verdict = best.allowed ? RUN_SEND : RUN_DEFER;
 	d->reasons = best.allowed ? 0 : best.reasons;
+	/* a block until the facts change is the whole story: the hour of the run adds nothing,
+	 * and would make each night's deferral look new */
+	if ((d->reasons & permanent_reasons()) != 0)
+		d->reasons &= permanent_reasons();
 	d->next_at = best.allowed ? POLICY_NONE : best.next_allowed_at;
 }
 
