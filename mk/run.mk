@@ -12,3 +12,10 @@ server_libarrearsd_a_SOURCES += \
 RUN_TESTS = tests/sync/run.sh
 TESTS += $(RUN_TESTS)
 EXTRA_DIST += $(RUN_TESTS)
+
+check_PROGRAMS += tests/unit/check_run
+TESTS += tests/unit/check_run
+tests_unit_check_run_SOURCES = tests/unit/check_run.c
+tests_unit_check_run_LDADD = server/libarrearsd.a $(UNIT_LDADD)
+tests_unit_check_run_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
