@@ -1,6 +1,7 @@
 # The workstation's side of the contact policy: facts from the cache, the queue sweep, and the
 # evidence of contacts started and overridden (src/contactability); its tests and bench.
-src_libarrears_a_SOURCES += src/contactability.c src/contactability.h
+src_libarrears_a_SOURCES += src/contactability.c src/contactability.h \
+	src/contact_facts.c src/contact_facts.h
 
 check_PROGRAMS += tests/unit/check_contactability
 tests_unit_check_contactability_SOURCES = tests/unit/check_contactability.c

@@ -13,6 +13,7 @@
 #include "import.h"
 #include "report.h"
 #include "report_aging_out.h"
+#include "run_cmd.h"
 #include "server.h"
 #include "store.h"
 #include "verify.h"
@@ -37,6 +38,8 @@ usage(FILE *out)
 	      "       arrearsd [-c FILE] report aging [--by product|agent|team|state] "
 	      "[--as-of YYYY-MM-DD] [--format table|csv|json]\n"
 	      "       arrearsd [-c FILE] device heads [DEVICE] | device reset-key DEVICE\n"
+	      "       arrearsd [-c FILE] run [--dry-run] [--as-of YYYY-MM-DD] [--book NAME] "
+	      "[--strategy-version V]\n"
 	      "       arrearsd [-c FILE] verify\n"
 	      "       arrearsd [-c FILE] backup FILE\n"
 	      "       arrearsd [-c FILE] epoch [renew]\n"
@@ -353,6 +356,8 @@ main(int argc, char **argv)
 		return cmd_import(&conf, argc - 1, argv + 1);
 	if (strcmp(argv[0], "report") == 0)
 		return cmd_report(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "run") == 0)
+		return run_cmd(&conf, argc, argv);
 	if (strcmp(argv[0], "verify") == 0 && argc == 1)
 		return cmd_verify(&conf);
 	if (strcmp(argv[0], "backup") == 0 && argc == 2) {

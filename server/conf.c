@@ -13,7 +13,8 @@ enum conf_type {
 	CONF_STRING,
 	CONF_CHOICE,	/* a string, one of choices */
 	CONF_PATH,	/* a string; relative to the config file's directory */
-	CONF_INT
+	CONF_INT,
+	CONF_CLOCK	/* a string: "" or HH:MM (UTC) */
 };
 
 /* One row per option: the table drives loading, validation, --dump-config and the man page. */
@@ -75,6 +76,16 @@ static const struct conf_def defs[] = {
 	  .help = "largest attachment in bytes (larger: refused)" },
 	{ .name = "require_signed_heads", .type = CONF_INT, F(require_signed_heads), .min = 0,
 	  .max = 1, .help = "1 (default) refuses pushes from devices that have registered no key" },
+	{ .name = "run_at", .type = CONF_CLOCK, F(run_at),
+	  .help = "HH:MM (UTC): serve starts a strategy run every day at this time; empty: never" },
+	{ .name = "run_book", .type = CONF_STRING, F(run_book),
+	  .help = "the strategy book runs use (a name in the strategies directory, or a path)" },
+	{ .name = "profile", .type = CONF_STRING, F(profile),
+	  .help = "the contact-policy profile runs apply to the book's accounts" },
+	{ .name = "sender", .type = CONF_STRING, F(sender),
+	  .help = "how runs send messages: file:PATH appends them to PATH; empty: none" },
+	{ .name = "pay_link", .type = CONF_STRING, F(pay_link),
+	  .help = "the payment link that fills {pay_link} in messages" },
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -104,6 +115,21 @@ conf_defaults(struct server_config *c)
 	c->max_blob = 32 << 20;
 	/* a stolen token must not push evidence under a fresh device that signs nothing */
 	c->require_signed_heads = 1;
+	snprintf(c->run_book, sizeof c->run_book, "default");
+	snprintf(c->profile, sizeof c->profile, "us-regf");
+}
+
+int
+conf_run_minute(const char *run_at)
+{
+	int h, m;
+	char end;
+
+	if (strlen(run_at) != 5 || run_at[2] != ':' ||
+	    sscanf(run_at, "%2d:%2d%c", &h, &m, &end) != 2 || h < 0 || h > 23 || m < 0 || m > 59 ||
+	    strspn(run_at, "0123456789:") != 5)
+		return -1;
+	return h * 60 + m;
 }
 
 static int
@@ -191,6 +217,11 @@ conf_load(struct server_config *c, const char *path, struct err *e)
 			}
 			if (d->type == CONF_CHOICE && choice_check(d, v, path, line, e) != 0)
 				goto out;
+			if (d->type == CONF_CLOCK && v[0] != '\0' && conf_run_minute(v) < 0) {
+				err_set(e, "%s:%d: %s: '%s' is not HH:MM (00:00 to 23:59)", path, line,
+					name, v);
+				goto out;
+			}
 		}
 	}
 	if (strcmp(c->store, "postgresql") == 0 && c->conninfo[0] == '\0') {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "run_schedule.h"
 #include "server.h"
 #include "store.h"
 
@@ -306,6 +307,7 @@ int
 serve_run(const struct server_config *c, struct err *e)
 {
 	struct MHD_Daemon *d = NULL;
+	struct run_schedule *sched = NULL;
 	struct serve_ctx ctx = { .conf = c, .lock = PTHREAD_MUTEX_INITIALIZER,
 				 .freed = PTHREAD_COND_INITIALIZER };
 	struct sockaddr_storage ss = { 0 };
@@ -357,11 +359,14 @@ serve_run(const struct server_config *c, struct err *e)
 	log_msg("listening on %s port %u with %d thread%s", c->listen,
 		info ? (unsigned)info->port : (unsigned)c->port, c->threads,
 		c->threads == 1 ? "" : "s");
+	if (run_schedule_start(c, &sched, e) != 0)
+		goto out;
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	log_msg("stopping on signal %d", sig);
 	ret = 0;
 out:
+	run_schedule_stop(&sched);
 	if (d != NULL)
 		MHD_stop_daemon(d);
 	workers_free(&ctx);

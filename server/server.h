@@ -32,7 +32,15 @@ struct server_config {
 	char blob_dir[CONF_PATH_LEN];	/* attachments; empty: DATABASE.blobs beside the book */
 	int max_blob;			/* bytes of one attachment, at most */
 	int require_signed_heads;	/* 1: refuse pushes of devices without a registered key */
+	char run_at[8];			/* "HH:MM" UTC: serve runs the strategies daily; "" never */
+	char run_book[64];		/* the strategy book of runs */
+	char profile[16];		/* contact-policy profile of the book's accounts */
+	char sender[CONF_PATH_LEN];	/* how runs send messages: "file:PATH"; "" none */
+	char pay_link[256];		/* {pay_link} of message templates */
 };
+
+/* The minute of the day of a run_at value ("02:00" -> 120), or -1 for "" or a bad one. */
+int conf_run_minute(const char *run_at);
 
 /* Fills c with the defaults, then reads the libconfig file path over them (when path is not
  * NULL). Relative paths in the file are taken from the file's directory. Errors name

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "contact_facts.h"
 #include "contactability.h"
 #include "evidence.h"
 #include "policy_profile.h"
@@ -158,73 +159,6 @@ copy_column(char *dst, size_t len, sqlite3_stmt *st, int col)
 	snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
 }
 
-/* Splits a ';'-separated zone list into zones; a name too long to store becomes "", which no
- * database knows, so the engine still says TIMEZONE_UNKNOWN (as policy.h asks). */
-static int
-zones_split(const char *list, char zones[POLICY_MAX_ZONES][POLICY_ZONE_LEN])
-{
-	const char *p = list;
-	int n = 0;
-
-	while (*p != '\0' && n < POLICY_MAX_ZONES) {
-		const char *end = strchr(p, ';');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		while (len > 0 && isspace((unsigned char)*p)) {
-			p++;
-			len--;
-		}
-		while (len > 0 && isspace((unsigned char)p[len - 1]))
-			len--;
-		if (len > 0) {
-			if (len < POLICY_ZONE_LEN) {
-				memcpy(zones[n], p, len);
-				zones[n][len] = '\0';
-			} else {
-				zones[n][0] = '\0';
-			}
-			n++;
-		}
-		if (end == NULL)
-			break;
-		p = end + 1;
-	}
-	return n;
-}
-
-/* One attempt event's body, e.g. {"channel":"call","direction":"outbound","contact":"mobile",
- * "result":"no_answer"}. False for a body the engine could not count (no channel or result). */
-static bool
-attempt_decode(const char *body, int64_t at, struct policy_attempt *a)
-{
-	json_t *j = json_loads(body, 0, NULL);
-	const char *channel, *result, *direction, *contact;
-	int ch, res, kind;
-	bool ok;
-
-	if (j == NULL)
-		return false;
-	channel = json_string_value(json_object_get(j, "channel"));
-	result = json_string_value(json_object_get(j, "result"));
-	direction = json_string_value(json_object_get(j, "direction"));
-	contact = json_string_value(json_object_get(j, "contact"));
-	ch = channel != NULL ? policy_channel_parse(channel) : -1;
-	res = result != NULL ? policy_result_parse(result) : -1;
-	kind = contact != NULL ? contact_kind_parse(contact) : -1;
-	ok = ch >= 0 && res >= 0;
-	if (ok)
-		*a = (struct policy_attempt){
-			.at = at,
-			.channel = (enum policy_channel)ch,
-			.result = (enum policy_result)res,
-			.inbound = direction != NULL && strcmp(direction, "inbound") == 0,
-			/* only a work number counts apart; the rest are personal (policy.h) */
-			.contact_kind = kind == CONTACT_WORK ? CONTACT_WORK : CONTACT_MOBILE,
-		};
-	json_decref(j);
-	return ok;
-}
-
 /* The account's recent attempts and the latest callback request into c->facts. */
 static int
 history_load(struct contactability *c, const char *account_id, int64_t now, struct err *e)
@@ -254,7 +188,7 @@ history_load(struct contactability *c, const char *account_id, int64_t now, stru
 			if (c->history == NULL)
 				abort();
 		}
-		if (body != NULL && attempt_decode(body, at, &c->history[f->nhistory]))
+		if (body != NULL && contact_attempt_decode(body, at, &c->history[f->nhistory]))
 			f->nhistory++;
 	}
 	sqlite3_reset(st);
@@ -297,7 +231,7 @@ facts_load(struct contactability *c, const char *account_id, int64_t now,
 		.opt_out_notice = true,
 	};
 	copy_column(zones, sizeof zones, st, 2);
-	f->nzones = zones_split(zones, f->zones);
+	f->nzones = contact_zones_split(zones, f->zones);
 	party = sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
 	*profile = name[0] != '\0' ? policy_profiles_find(&c->profiles, name) : c->default_profile;
@@ -402,7 +336,7 @@ facts_point(struct policy_facts *f, const struct contact_point *cp, enum policy_
 	f->channel = ch;
 	f->contact_kind = cp->kind;
 	f->consent = cp->consent;
-	f->ncontact_zones = zones_split(cp->zones, f->contact_zones);
+	f->ncontact_zones = contact_zones_split(cp->zones, f->contact_zones);
 }
 
 int

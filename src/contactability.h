@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "contact_facts.h"
 #include "err.h"
 #include "model.h"
 #include "policy.h"
@@ -19,9 +20,6 @@
 struct settings;
 struct store;
 
-/* History read per account: the longest window a rule counts is 30 local dates (us-ma, work
- * numbers), plus slack for zones on either side of UTC. */
-#define CONTACT_HISTORY_DAYS 35
 #define CONTACT_MAX_POINTS 16	/* contact points evaluated per account; the rest are ignored */
 #define CONTACT_MAX_CHANNELS 2	/* channels one contact point takes (a mobile: call and sms) */
 
