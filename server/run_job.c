@@ -29,7 +29,7 @@ run_job(const struct server_config *c, const struct run_job *j,
 	*book_version = b->version;
 	if (!j->dry_run && sender_open(c->sender, &snd, e) != 0)
 		goto out;
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, e) != 0)
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, e) != 0)
 		goto out;
 	ret = run_execute(st, snd, &(struct run_options){
 		.book = b, .templates = ts, .profile = c->profile, .pay_link = c->pay_link,
