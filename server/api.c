@@ -461,8 +461,41 @@ account_get(struct api *a, const struct api_request *rq, const struct server_use
 		reply_json(rp, 200, j);
 }
 
-/* Checks one decoded event against the store; fills r. Returns 1 to store it, 0 not to, -1
- * on a storage failure. flag gets why a lead should look ("" when nothing). */
+/* What an event of an intact chain asks for, checked: 0 when it may be applied, 1 with why
+ * when it is refused, -1 with e on a store failure. */
+static int
+content_check(struct api *a, const struct server_user *u, const struct event *ev, char *why,
+	      size_t len, struct err *e)
+{
+	struct server_store *st = a->store;
+	struct err he;
+	int rc;
+
+	/* a reviewer writes reviews and nothing else; a review is written by a reviewer (or a
+	 * lead or admin), never by the agent whose call it judges */
+	if (u->role == ROLE_QA && strcmp(ev->kind, "qa_score") != 0)
+		return snprintf(why, len, "role qa may push qa_score events only"), 1;
+	if (strcmp(ev->kind, "qa_score") == 0 && u->role != ROLE_QA && u->role != ROLE_LEAD &&
+	    u->role != ROLE_ADMIN)
+		return snprintf(why, len, "only qa, lead and admin may push qa_score"), 1;
+	if (strcmp(ev->kind, "attachment") == 0) {
+		struct wire_attachment att;
+
+		if (wire_attachment_decode(ev->body, &att, &he) != 0)
+			return snprintf(why, len, "attachment: %.140s", he.msg), 1;
+		if (att.size > a->conf->max_blob)
+			return snprintf(why, len, "attachment: %lld bytes, over the server's limit of %d",
+					(long long)att.size, a->conf->max_blob), 1;
+	}
+	if (strcmp(ev->kind, "reassign") == 0 &&
+	    (rc = server_reassign_check(st, u, ev, why, len, e)) != 0)
+		return rc;
+	return server_edit_check(st, u, ev, why, len, e);
+}
+
+/* Checks one decoded event against the store; fills r. Returns 1 to store and apply it, 2 to
+ * store it refused (answered rejected, never applied, flag saying why), 0 not to store it,
+ * -1 on a storage failure. flag gets why a lead should look ("" when nothing). */
 static int
 event_check(struct api *a, const struct server_user *u, const struct event *ev,
 	    struct wire_event_result *r, char *flag, size_t flaglen, struct err *e)
@@ -492,17 +525,6 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(r->reason, sizeof r->reason, "user is not the signed-in user");
 		return 0;
 	}
-	/* a reviewer writes reviews and nothing else; a review is written by a reviewer (or a
-	 * lead or admin), never by the agent whose call it judges */
-	if (u->role == ROLE_QA && strcmp(ev->kind, "qa_score") != 0) {
-		snprintf(r->reason, sizeof r->reason, "role qa may push qa_score events only");
-		return 0;
-	}
-	if (strcmp(ev->kind, "qa_score") == 0 && u->role != ROLE_QA && u->role != ROLE_LEAD &&
-	    u->role != ROLE_ADMIN) {
-		snprintf(r->reason, sizeof r->reason, "only qa, lead and admin may push qa_score");
-		return 0;
-	}
 	if ((rc = st->ops->device_head(st, ev->device, owner, &head_seq, head_hash, e)) < 0)
 		return -1;
 	if (rc == 1) {
@@ -525,25 +547,15 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(r->reason, sizeof r->reason, "hash does not match the event");
 		return 0;
 	}
-	if (strcmp(ev->kind, "attachment") == 0) {
-		struct wire_attachment att;
-
-		if (wire_attachment_decode(ev->body, &att, &he) != 0) {
-			snprintf(r->reason, sizeof r->reason, "attachment: %.140s", he.msg);
-			return 0;
-		}
-		if (att.size > a->conf->max_blob) {
-			snprintf(r->reason, sizeof r->reason,
-				 "attachment: %lld bytes, over the server's limit of %d",
-				 (long long)att.size, a->conf->max_blob);
-			return 0;
-		}
+	/* From here the event is an intact link of the pusher's own chain. What it asks for may
+	 * still be refused, but the link is kept (refused, never applied): a link left out would
+	 * break the device's chain, and every later event of the device with it. */
+	if ((rc = content_check(a, u, ev, r->reason, sizeof r->reason, e)) != 0) {
+		if (rc < 0)
+			return -1;
+		snprintf(flag, flaglen, SERVER_REFUSED_PREFIX "%s", r->reason);
+		return 2;
 	}
-	if (strcmp(ev->kind, "reassign") == 0 &&
-	    (rc = server_reassign_check(st, u, ev, r->reason, sizeof r->reason, e)) != 0)
-		return rc < 0 ? -1 : 0;
-	if ((rc = server_edit_check(st, u, ev, r->reason, sizeof r->reason, e)) != 0)
-		return rc < 0 ? -1 : 0;
 	if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0)
 		return -1;
 	/* reassigned meanwhile, or unknown: evidence is kept, a lead looks; a reviewer scores
@@ -733,7 +745,7 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 	int *store_it = NULL;
 	size_t n = 0, accepted = 0, nheads = 0, ntails = 0;
 	int64_t now = clock_now();
-	char path[40], flag[64];
+	char path[40], flag[200];
 	struct err e;
 
 	if (j == NULL)
@@ -770,8 +782,8 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 		}
 		snprintf(res[i].id, sizeof res[i].id, "%s", evs[i].id);
 		int rc = event_check(a, u, &evs[i], &res[i], flag, sizeof flag, &e);
-		if (rc < 0 || (rc == 1 && (st->ops->event_put(st, &evs[i], u->name, now, flag, &e) != 0 ||
-					   attachment_link(a, &evs[i], u->name, &e) != 0))) {
+		if (rc < 0 || (rc >= 1 && st->ops->event_put(st, &evs[i], u->name, now, flag, &e) != 0) ||
+		    (rc == 1 && attachment_link(a, &evs[i], u->name, &e) != 0)) {
 			st->ops->rollback(st);
 			internal_error(rp, "events", &e);
 			goto out;
@@ -1158,7 +1170,7 @@ qa_calls_get(struct api *a, const struct api_request *rq, const struct server_us
 	if ((q.events = json_array()) == NULL)
 		abort();
 	/* a scan of the log: reviews ask for days at a time, not on every keystroke */
-	rc = a->store->ops->events_scan(a->store, qa_scan_event, &q, &q.e);
+	rc = a->store->ops->events_scan(a->store, false, qa_scan_event, &q, &q.e);
 	if (rc < 0) {
 		json_decref(q.events);
 		internal_error(rp, "qa calls", &q.e);

@@ -310,7 +310,7 @@ run_history_load(struct server_store *st, int64_t now, struct run_history **out,
 		abort();
 	*out = NULL;
 	h->since = now - (int64_t)CONTACT_HISTORY_DAYS * DAY_SECONDS;
-	if (st->ops->events_scan(st, on_event, h, e) != 0) {
+	if (st->ops->events_scan(st, false, on_event, h, e) != 0) {
 		run_history_free(&h);
 		return -1;
 	}

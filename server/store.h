@@ -4,6 +4,7 @@
 #ifndef ARREARS_SERVER_STORE_H
 #define ARREARS_SERVER_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -133,8 +134,9 @@ struct server_store_ops {
 	int (*dead_letter_add)(struct server_store *s, const char *event_id, const char *reason,
 			       int64_t now, struct err *e);
 	/* calls fn with every stored event in (device, seq) order (the body is borrowed for the
-	 * call); stops and returns fn's value when it is not 0 */
-	int (*events_scan)(struct server_store *s,
+	 * call), the refused ones (kept only as links of their chain, never applied) too when
+	 * with_refused; stops and returns fn's value when it is not 0 */
+	int (*events_scan)(struct server_store *s, bool with_refused,
 			   int (*fn)(void *ctx, const struct event *ev), void *ctx, struct err *e);
 
 	/* a device's registered public key (hex) and the user who registered it: 0, or 1 when
@@ -199,6 +201,11 @@ const char *server_book_name(const struct server_config *c);
 
 /* Closes a book and sets *s to NULL; accepts NULL. */
 void server_store_close(struct server_store **s);
+
+/* How a refused event is flagged (its flag starts so): kept as a link of its device's chain,
+ * never applied, left out of every figure. Both stores' SQL tests it with this pattern. */
+#define SERVER_REFUSED_PREFIX "refused: "
+#define SERVER_NOT_REFUSED_SQL "flag NOT LIKE 'refused: %'"
 
 /* A random epoch for a book: never 0 (on the wire "no cursor yet") nor old. */
 uint32_t server_epoch_pick(uint32_t old);

@@ -53,6 +53,7 @@ enum pg_query {
 	PGQ_CASE_APPLY,
 	PGQ_DEAD_LETTER,
 	PGQ_EVENTS_SCAN,
+	PGQ_EVENTS_SCAN_APPLIED,
 	PGQ_DEVICE_KEY_GET,
 	PGQ_DEVICE_KEY_ADD,
 	PGQ_DEVICE_KEY_RESET,
@@ -117,8 +118,8 @@ void pg_user_row(const PGresult *r, int row, struct server_user *out);
 /* The ops of store_pg_read.c, and the scope check they share (server_store_ops in store.h). */
 int pg_account_visible(struct server_store *base, const struct server_user *u, const char *id,
 		       struct err *e);
-int pg_events_scan(struct server_store *base, int (*fn)(void *ctx, const struct event *ev),
-		   void *ctx, struct err *e);
+int pg_events_scan(struct server_store *base, bool with_refused,
+		   int (*fn)(void *ctx, const struct event *ev), void *ctx, struct err *e);
 int pg_signed_heads_scan(struct server_store *base, const char *device,
 			 int (*fn)(void *ctx, const struct server_signed_head *h), void *ctx,
 			 struct err *e);

@@ -34,12 +34,13 @@ event_row(void *ctx, const PGresult *r, int i)
 }
 
 int
-pg_events_scan(struct server_store *base, int (*fn)(void *ctx, const struct event *ev),
-	       void *ctx, struct err *e)
+pg_events_scan(struct server_store *base, bool with_refused,
+	       int (*fn)(void *ctx, const struct event *ev), void *ctx, struct err *e)
 {
 	struct event_scan sc = { .fn = fn, .ctx = ctx };
 
-	return pg_scan(pg_impl(base), PGQ_EVENTS_SCAN, NULL, event_row, &sc, e);
+	return pg_scan(pg_impl(base), with_refused ? PGQ_EVENTS_SCAN : PGQ_EVENTS_SCAN_APPLIED, NULL,
+		       event_row, &sc, e);
 }
 
 struct head_scan {

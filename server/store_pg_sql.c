@@ -79,6 +79,9 @@ const struct pg_query_def pg_queries[PGQ_COUNT] = {
 	[PGQ_DEAD_LETTER] = { "INSERT INTO dead_letters(event_id, reason, at) VALUES($1, $2, $3)", 3 },
 	[PGQ_EVENTS_SCAN] = { "SELECT id, device, seq, account_id, kind, \"user\", at, body,"
 			    " prev_hash, hash FROM events ORDER BY device, seq", 0 },
+	[PGQ_EVENTS_SCAN_APPLIED] = { "SELECT id, device, seq, account_id, kind, \"user\", at, body,"
+				    " prev_hash, hash FROM events WHERE " SERVER_NOT_REFUSED_SQL
+				    " ORDER BY device, seq", 0 },
 	[PGQ_DEVICE_KEY_GET] = { "SELECT public_key, \"user\" FROM device_keys WHERE device = $1", 1 },
 	[PGQ_DEVICE_KEY_ADD] = { "INSERT INTO device_keys(device, public_key, \"user\","
 			       " registered_at) VALUES($1, $2, $3, $4)", 4 },
@@ -113,7 +116,7 @@ const struct pg_query_def pg_queries[PGQ_COUNT] = {
 			       " CAST($1 AS text) IS NULL OR assignee IN " TEAM_MEMBERS("$1")
 			       " GROUP BY 1, 2", 1 },
 	[PGQ_BOARD_EVENTS] = { "SELECT id, account_id, kind, \"user\", at, body FROM events WHERE"
-			     " at >= $1", 1 },
+			     " at >= $1 AND " SERVER_NOT_REFUSED_SQL, 1 },
 	[PGQ_ROSTER] = { "SELECT id, name, role, team, '' FROM users WHERE role IN ('agent', 'field',"
 		       " 'lead') AND (CAST($1 AS text) IS NULL OR (team = $1 AND team <> ''))"
 		       " ORDER BY name", 1 },

@@ -90,6 +90,7 @@ enum query {
 	Q_CASE_APPLY,
 	Q_DEAD_LETTER,
 	Q_EVENTS_SCAN,
+	Q_EVENTS_SCAN_APPLIED,
 	Q_DEVICE_KEY_GET,
 	Q_DEVICE_KEY_ADD,
 	Q_DEVICE_KEY_RESET,
@@ -162,6 +163,9 @@ static const char *const query_sql[Q_COUNT] = {
 	[Q_DEAD_LETTER] = "INSERT INTO dead_letters(event_id, reason, at) VALUES(?1, ?2, ?3)",
 	[Q_EVENTS_SCAN] = "SELECT id, device, seq, account_id, kind, user, at, body, prev_hash,"
 			  " hash FROM events ORDER BY device, seq",
+	[Q_EVENTS_SCAN_APPLIED] = "SELECT id, device, seq, account_id, kind, user, at, body,"
+				  " prev_hash, hash FROM events WHERE " SERVER_NOT_REFUSED_SQL
+				  " ORDER BY device, seq",
 	[Q_DEVICE_KEY_GET] = "SELECT public_key, user FROM device_keys WHERE device = ?1",
 	[Q_DEVICE_KEY_ADD] = "INSERT INTO device_keys(device, public_key, user, registered_at)"
 			     " VALUES(?1, ?2, ?3, ?4)",
@@ -884,11 +888,11 @@ sq_dead_letter_add(struct server_store *base, const char *event_id, const char *
 }
 
 static int
-sq_events_scan(struct server_store *base, int (*fn)(void *ctx, const struct event *ev),
-	       void *ctx, struct err *e)
+sq_events_scan(struct server_store *base, bool with_refused,
+	       int (*fn)(void *ctx, const struct event *ev), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = impl(base);
-	sqlite3_stmt *st = stmt(s, Q_EVENTS_SCAN, e);
+	sqlite3_stmt *st = stmt(s, with_refused ? Q_EVENTS_SCAN : Q_EVENTS_SCAN_APPLIED, e);
 	int rc, ret = 0;
 
 	if (st == NULL)
@@ -1228,7 +1232,8 @@ sq_board_scan(struct server_store *base, const char *team, int32_t today,
 	return board_rows(s, users, team, since, board_user_row, bb, today, e) ||
 	       board_rows(s, accounts, team, since, board_account_row, bb, today, e) ||
 	       board_rows(s, "SELECT id, account_id, kind, user, at, body FROM events WHERE "
-			     "at >= ?2", NULL, since, board_event_row, bb, today, e) ? -1 : 0;
+			     "at >= ?2 AND " SERVER_NOT_REFUSED_SQL, NULL, since, board_event_row, bb,
+			     today, e) ? -1 : 0;
 }
 
 static int

@@ -154,7 +154,7 @@ verify_book(struct server_store *st, void (*report)(void *ctx, const char *text)
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (st->ops->events_scan(st, on_event, &a, e) != 0)
+	if (st->ops->events_scan(st, true, on_event, &a, e) != 0)
 		goto out;
 	if (out->events > 0)
 		device_end(&a);

@@ -142,6 +142,16 @@ st=$(api POST /v1/events "$tok" -H 'Content-Type: application/json' --data-binar
 expect_status 200 "$st" "push bad zone"
 grep -q "field_edit: \$.body.value: zones: 'Mars/Olympus' is not a known time zone" "$tmp/body" && ok ||
 	bad "bad zone: $(cat "$tmp/body")"
+# the refused edit is kept as a link of its device's chain, never applied: the device's next
+# event links to it and is accepted (a refusal once broke the chain for good)
+cp "$tmp/bad.json" "$tmp/hand-1.json"
+prev=$(sed -n 's/.*"hash":"\([0-9a-f]\{64\}\)".*/\1/p' "$tmp/hand-1.json")
+"$evgen" hand-1 ann "$acct" 1 2 "$prev" > "$tmp/next.json" || bad evgen
+st=$(api POST /v1/events "$tok" -H 'Content-Type: application/json' --data-binary @"$tmp/next.json")
+expect_status 200 "$st" "push after a refusal"
+grep -q '"result":"accepted"' "$tmp/body" && ok || bad "the link after a refused one: $(cat "$tmp/body")"
+[ "$(book_sql "SELECT count(*) FROM events WHERE device = 'hand-1' AND flag LIKE 'refused: %'")" = 1 ] &&
+	ok || bad "the refused edit is not kept as refused"
 EVGEN_KIND=field_edit EVGEN_BODY='{"base":0,"field":"party.phone","value":"1"}' \
 	"$evgen" hand-2 ann "$acct" 1 > "$tmp/bad.json" || bad evgen
 api POST /v1/events "$tok" -H 'Content-Type: application/json' --data-binary @"$tmp/bad.json" >/dev/null
