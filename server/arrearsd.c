@@ -12,6 +12,7 @@
 #include "import.h"
 #include "report.h"
 #include "report_aging_out.h"
+#include "send_cmd.h"
 #include "server.h"
 #include "store.h"
 #include "verify.h"
@@ -37,6 +38,9 @@ usage(FILE *out)
 	      "[--as-of YYYY-MM-DD] [--format table|csv|json]\n"
 	      "       arrearsd [-c FILE] device heads [DEVICE] | device reset-key DEVICE\n"
 	      "       arrearsd [-c FILE] verify\n"
+	      "       arrearsd [-c FILE] send-test --email ADDRESS | --sms NUMBER [--subject S] "
+	      "[--text T] [--id ID]\n"
+	      "       arrearsd [-c FILE] dispatch failures | dispatch replay ID...|--all\n"
 	      "       arrearsd [-c FILE] --dump-config\n",
 	      out);
 }
@@ -349,6 +353,10 @@ main(int argc, char **argv)
 		return cmd_import(&conf, argc - 1, argv + 1);
 	if (strcmp(argv[0], "report") == 0)
 		return cmd_report(&conf, argc - 1, argv + 1);
+	if (strcmp(argv[0], "send-test") == 0)
+		return send_cmd_test(&conf, argc, argv);
+	if (strcmp(argv[0], "dispatch") == 0)
+		return send_cmd_dispatch(&conf, argc, argv);
 	if (strcmp(argv[0], "verify") == 0 && argc == 1)
 		return cmd_verify(&conf);
 	if (strcmp(argv[0], "serve") == 0 && argc == 1) {
