@@ -13,4 +13,6 @@ tests_unit_check_send_LDADD = server/libarrearsd.a $(UNIT_LDADD)
 tests_unit_check_send_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_send_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/server
 
-TESTS += tests/unit/check_send
+SEND_TESTS = tests/sync/send.sh
+TESTS += tests/unit/check_send $(SEND_TESTS)
+EXTRA_DIST += $(SEND_TESTS) tests/sync/smtp_sink.py tests/sync/http_sink.py

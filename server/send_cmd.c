@@ -80,6 +80,12 @@ send_cmd_test(const struct server_config *c, int argc, char **argv)
 	}
 	if (m.to == NULL)
 		return usage_error("send-test: --email ADDRESS or --sms NUMBER");
+	if ((m.channel == SEND_EMAIL ? c->smtp_url : c->sms_url)[0] == '\0') {
+		fprintf(stderr, "arrearsd: send-test: %s is not configured (set %s)\n",
+			m.channel == SEND_EMAIL ? "email" : "SMS",
+			m.channel == SEND_EMAIL ? "smtp_url" : "sms_url");
+		return 2;
+	}
 	if (m.dispatch_id == NULL) {
 		randombytes_buf(rnd, sizeof rnd);
 		snprintf(id, sizeof id, "test-%s", sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd));

@@ -27,7 +27,8 @@ struct smtp {
 	long timeout;
 };
 
-/* What the dialogue showed: the command last sent, and the server's last complete reply. */
+/* What the dialogue showed: the command last sent and the server's last complete reply, up to
+ * the first refusal. */
 struct dialogue {
 	char command[16];	/* "RCPT", "DATA", "end of data", ... */
 	char reply[256];
@@ -111,13 +112,24 @@ dialogue_seen(CURL *c, curl_infotype type, char *data, size_t size, void *ctx)
 	size_t n;
 
 	(void)c;
+	if (d->code >= 400)
+		return 0;	/* the refusal is kept, not the QUIT that follows it */
 	if (type == CURLINFO_HEADER_OUT) {
+		static const char *const verbs[] = { "EHLO", "HELO", "STARTTLS", "AUTH", "MAIL",
+						     "RCPT", "DATA", "RSET", "QUIT" };
+		char verb[16];
+
 		/* data is not NUL-terminated: the verb is up to a blank or the line end */
-		for (n = 0; n < size && n < sizeof d->command - 1 && data[n] != ' ' &&
+		for (n = 0; n < size && n < sizeof verb - 1 && data[n] != ' ' &&
 			    data[n] != '\r' && data[n] != '\n'; n++)
 			;
-		memcpy(d->command, data, n);
-		d->command[n] = '\0';
+		memcpy(verb, data, n);
+		verb[n] = '\0';
+		/* any other line is an AUTH exchange's credentials: never kept */
+		snprintf(d->command, sizeof d->command, "AUTH");
+		for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+			if (strcmp(verb, verbs[i]) == 0)
+				snprintf(d->command, sizeof d->command, "%s", verb);
 	} else if (type == CURLINFO_DATA_OUT) {
 		snprintf(d->command, sizeof d->command, "end of data");
 	} else if (type == CURLINFO_HEADER_IN && size >= 4 && data[3] != '-' &&
