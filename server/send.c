@@ -26,8 +26,11 @@ send_why(char *why, size_t whylen, const char *text)
 
 	if (why == NULL || whylen == 0)
 		return;
-	for (i = 0; i + 1 < whylen && text[i] != '\0'; i++)
-		why[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
+	for (i = 0; i + 1 < whylen && text[i] != '\0'; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		why[i] = ch < 0x20 || ch >= 0x7f ? ' ' : (char)ch;
+	}
 	why[i] = '\0';
 }
 

@@ -24,7 +24,8 @@ int sms_send(struct sms *s, const struct send_message *m, char *why, size_t whyl
 void sms_free(struct sms **s);
 
 /* Copies text into why for an operator to read: at most whylen - 1 bytes, control characters
- * (a provider's CRLF, say) as spaces. */
+ * (a provider's CRLF, say) and non-ASCII bytes (a reply in some legacy charset, which would
+ * not go into a JSON dead letter) as spaces. */
 void send_why(char *why, size_t whylen, const char *text);
 
 #endif
