@@ -251,7 +251,8 @@ mail_message_build(const struct mail_parts *p, struct err *e)
 	}
 	if (fclose(out) != 0 || !ok) {
 		free(text);
-		err_set(e, ok ? "out of memory building a message" : "the subject is not valid UTF-8");
+		err_set(e, "%s", ok ? "out of memory building a message"
+				    : "the subject is not valid UTF-8");
 		return NULL;
 	}
 	return text;

@@ -76,8 +76,8 @@ sms_open(const struct server_config *c, struct sms **out, struct err *e)
 		    strcspn(s->auth_header, " \t") < (size_t)(colon - s->auth_header)) {
 			sodium_memzero(s->auth_header, sizeof s->auth_header);
 			free(s);
-			return err_set(e, "sms_auth_header_file: %s: not a header line (Name: value)",
-				       c->sms_auth_header_file);
+			return err_set(e, "sms_auth_header_file: %s: not a header line "
+					  "(Name: value)", c->sms_auth_header_file);
 		}
 	}
 	if ((s->curl = curl_easy_init()) == NULL) {
@@ -209,7 +209,8 @@ sms_send(struct sms *s, const struct send_message *m, char *why, size_t whylen,
 	int rc = 1;
 
 	if (!number_valid(m->to)) {
-		snprintf(text, sizeof text, "'%s' is not a phone number (+ and 6 to 15 digits)", m->to);
+		snprintf(text, sizeof text, "'%s' is not a phone number (+ and 6 to 15 digits)",
+			 m->to);
 		send_why(why, whylen, text);
 		return 2;
 	}

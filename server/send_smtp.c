@@ -54,9 +54,11 @@ smtp_open(const struct server_config *c, struct smtp **out, struct err *e)
 	if (c->smtp_user[0] != '\0') {
 		if (c->smtp_password_file[0] == '\0') {
 			free(s);
-			return err_set(e, "smtp_user is set: smtp_password_file must name its password");
+			return err_set(e, "smtp_user is set: smtp_password_file must name its "
+					  "password");
 		}
-		if (secret_file_read(c->smtp_password_file, s->password, sizeof s->password, e) != 0) {
+		if (secret_file_read(c->smtp_password_file, s->password, sizeof s->password,
+				     e) != 0) {
 			free(s);
 			return err_prefix(e, "smtp_password_file");
 		}
@@ -65,7 +67,8 @@ smtp_open(const struct server_config *c, struct smtp **out, struct err *e)
 	    strpbrk(c->smtp_from, "\r\n") != NULL) {
 		sodium_memzero(s->password, sizeof s->password);
 		free(s);
-		return err_set(e, "smtp_from: '%s' is not addr@host or Name <addr@host>", c->smtp_from);
+		return err_set(e, "smtp_from: '%s' is not addr@host or Name <addr@host>",
+			       c->smtp_from);
 	}
 	if ((s->curl = curl_easy_init()) == NULL) {
 		free(s);
@@ -174,8 +177,9 @@ int
 smtp_send(struct smtp *s, const struct send_message *m, int64_t now, char *why,
 	  size_t whylen, struct err *e)
 {
-	struct mail_parts parts = { .from = s->from, .to = m->to, .subject = m->subject ? m->subject : "",
-				    .body = m->body, .id = m->dispatch_id, .date = (time_t)now };
+	struct mail_parts parts = { .from = s->from, .to = m->to,
+				    .subject = m->subject ? m->subject : "", .body = m->body,
+				    .id = m->dispatch_id, .date = (time_t)now };
 	struct dialogue d = { .command = "connect" };
 	struct curl_slist *rcpt = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "", from[300], to[300];
