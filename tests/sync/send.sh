@@ -21,14 +21,18 @@ stop_sinks() {
 }
 trap 'stop_sinks; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 
-# Debian's aiosmtpd is for the system's python3, which another python3 on PATH may hide.
+# Debian's aiosmtpd is for the system's python3, which another python3 earlier on PATH (a
+# version manager's) may hide: every python3 on PATH is tried.
 py=""
-for p in python3 /usr/bin/python3; do
-	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import aiosmtpd' 2>/dev/null; then
-		py=$p
+old_ifs=$IFS
+IFS=:
+for d in $PATH; do
+	if [ -x "$d/python3" ] && "$d/python3" -c 'import aiosmtpd' 2>/dev/null; then
+		py=$d/python3
 		break
 	fi
 done
+IFS=$old_ifs
 [ -n "$py" ] || { echo "SKIP: python3-aiosmtpd is not installed"; exit 77; }
 
 make_cert "$tmp"
