@@ -1,7 +1,7 @@
-# Strategy runs on the server (issue 7): `arrearsd run`, its schedule in serve, the sender it
-# is given (send.h; this branch's file sink), and the tests.
+# Strategy runs on the server (issue 7): `arrearsd run`, its schedule in serve, the file sink
+# provider its tests send through (send.h has the real ones), and the tests.
 server_libarrearsd_a_SOURCES += \
-	server/send.h server/send_file.c server/send_file.h \
+	server/send_file.c server/send_file.h \
 	server/run_history.c server/run_history.h \
 	server/run_decide.c server/run_decide.h \
 	server/run.c server/run.h \

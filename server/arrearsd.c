@@ -14,6 +14,7 @@
 #include "report.h"
 #include "report_aging_out.h"
 #include "run_cmd.h"
+#include "send_cmd.h"
 #include "server.h"
 #include "store.h"
 #include "verify.h"
@@ -43,6 +44,9 @@ usage(FILE *out)
 	      "       arrearsd [-c FILE] verify\n"
 	      "       arrearsd [-c FILE] backup FILE\n"
 	      "       arrearsd [-c FILE] epoch [renew]\n"
+	      "       arrearsd [-c FILE] send-test --email ADDRESS | --sms NUMBER [--subject S] "
+	      "[--text T] [--id ID]\n"
+	      "       arrearsd [-c FILE] dispatch failures | dispatch replay ID...|--all\n"
 	      "       arrearsd [-c FILE] --dump-config\n",
 	      out);
 }
@@ -358,6 +362,10 @@ main(int argc, char **argv)
 		return cmd_report(&conf, argc - 1, argv + 1);
 	if (strcmp(argv[0], "run") == 0)
 		return run_cmd(&conf, argc, argv);
+	if (strcmp(argv[0], "send-test") == 0)
+		return send_cmd_test(&conf, argc, argv);
+	if (strcmp(argv[0], "dispatch") == 0)
+		return send_cmd_dispatch(&conf, argc, argv);
 	if (strcmp(argv[0], "verify") == 0 && argc == 1)
 		return cmd_verify(&conf);
 	if (strcmp(argv[0], "backup") == 0 && argc == 2) {

@@ -86,6 +86,34 @@ static const struct conf_def defs[] = {
 	  .help = "how runs send messages: file:PATH appends them to PATH; empty: none" },
 	{ .name = "pay_link", .type = CONF_STRING, F(pay_link),
 	  .help = "the payment link that fills {pay_link} in messages" },
+	{ .name = "smtp_url", .type = CONF_STRING, F(smtp_url),
+	  .help = "email provider: smtp://HOST:PORT or smtps://HOST:PORT; empty: no email" },
+	{ .name = "smtp_tls", .type = CONF_STRING, F(smtp_tls),
+	  .help = "for smtp://: try (STARTTLS when the server offers it) or required" },
+	{ .name = "smtp_user", .type = CONF_STRING, F(smtp_user),
+	  .help = "SMTP login; empty: no authentication" },
+	{ .name = "smtp_password_file", .type = CONF_PATH, F(smtp_password_file),
+	  .help = "file (0600) holding the SMTP password on one line" },
+	{ .name = "smtp_from", .type = CONF_STRING, F(smtp_from),
+	  .help = "sender: addr@host or \"Name <addr@host>\"; its domain ends each Message-ID" },
+	{ .name = "smtp_ca_file", .type = CONF_PATH, F(smtp_ca_file),
+	  .help = "PEM certificates to trust for SMTP TLS; empty: the system's" },
+	{ .name = "sms_url", .type = CONF_STRING, F(sms_url),
+	  .help = "SMS provider: the https:// URL messages are POSTed to; empty: no SMS" },
+	{ .name = "sms_auth_header_file", .type = CONF_PATH, F(sms_auth_header_file),
+	  .help = "file (0600) holding one header line sent with each SMS, e.g. Authorization: ..." },
+	{ .name = "sms_body", .type = CONF_STRING, F(sms_body),
+	  .help = "JSON body template; {to}, {text} and {id} are replaced by JSON-escaped values" },
+	{ .name = "sms_ca_file", .type = CONF_PATH, F(sms_ca_file),
+	  .help = "PEM certificates to trust for the SMS provider; empty: the system's" },
+	{ .name = "sms_retries", .type = CONF_INT, F(sms_retries), .min = 0, .max = 10,
+	  .help = "further attempts of one SMS after a 429, a 5xx or no answer" },
+	{ .name = "sms_backoff_ms", .type = CONF_INT, F(sms_backoff_ms), .min = 1, .max = 60000,
+	  .help = "milliseconds before the first further attempt; each later wait doubles" },
+	{ .name = "send_timeout", .type = CONF_INT, F(send_timeout), .min = 1, .max = 600,
+	  .help = "seconds one attempt to a provider may take" },
+	{ .name = "spool_dir", .type = CONF_PATH, F(spool_dir),
+	  .help = "dead letters (0700); empty means the book's path with .spool added" },
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -117,6 +145,12 @@ conf_defaults(struct server_config *c)
 	c->require_signed_heads = 1;
 	snprintf(c->run_book, sizeof c->run_book, "default");
 	snprintf(c->profile, sizeof c->profile, "us-regf");
+	snprintf(c->smtp_tls, sizeof c->smtp_tls, "try");
+	snprintf(c->sms_body, sizeof c->sms_body,
+		 "{\"to\": \"{to}\", \"text\": \"{text}\", \"ref\": \"{id}\"}");
+	c->sms_retries = 3;
+	c->sms_backoff_ms = 1000;
+	c->send_timeout = 30;
 }
 
 int
@@ -235,6 +269,19 @@ out:
 	return ret;
 }
 
+/* A string in libconfig's syntax, so a dump reads back (sms_body holds quotes). */
+static void
+string_dump(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 void
 conf_dump(const struct server_config *c, void *f)
 {
@@ -244,9 +291,12 @@ conf_dump(const struct server_config *c, void *f)
 		const char *field = (const char *)c + defs[k].offset;
 
 		fprintf(out, "# %s\n", defs[k].help);
-		if (defs[k].type == CONF_INT)
+		if (defs[k].type == CONF_INT) {
 			fprintf(out, "%s = %d;\n", defs[k].name, *(const int *)(const void *)field);
-		else
-			fprintf(out, "%s = \"%s\";\n", defs[k].name, field);
+		} else {
+			fprintf(out, "%s = ", defs[k].name);
+			string_dump(out, field);
+			fputs(";\n", out);
+		}
 	}
 }

@@ -3,7 +3,7 @@
 
 #include "problems.h"
 #include "run_job.h"
-#include "send_file.h"
+#include "send.h"
 #include "store.h"
 
 #define RUN_PAGE 1000
@@ -27,7 +27,9 @@ run_job(const struct server_config *c, const struct run_job *j,
 		goto out;
 	}
 	*book_version = b->version;
-	if (!j->dry_run && sender_open(c->sender, &snd, e) != 0)
+	/* a run sends when the config names a way to: the file sink or a provider */
+	if (!j->dry_run && (c->sender[0] != '\0' || c->smtp_url[0] != '\0' || c->sms_url[0] != '\0') &&
+	    sender_open(c, &snd, e) != 0)
 		goto out;
 	if (server_store_open(c, SERVER_STORE_OPEN, &st, e) != 0)
 		goto out;
@@ -36,7 +38,7 @@ run_job(const struct server_config *c, const struct run_job *j,
 		.at = j->at, .dry_run = j->dry_run, .page = RUN_PAGE }, report, ctx, t, e);
 out:
 	server_store_close(&st);
-	sender_close(&snd);
+	sender_free(&snd);
 	strategy_book_free(&b);
 	template_set_free(&ts);
 	problems_free(&p);

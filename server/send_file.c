@@ -1,5 +1,4 @@
-/* send_file.c - the file sink: each message one JSON line appended to a file. A recipient in
- * the reserved .invalid domain (RFC 2606) is refused for good, so tests can see a failure. */
+/* send_file.c - the file sink (send_file.h). */
 #include "config.h"
 
 #include <jansson.h>
@@ -10,39 +9,6 @@
 
 #include "send_file.h"
 
-struct sender {
-	char path[1024];
-};
-
-int
-sender_open(const char *spec, struct sender **out, struct err *e)
-{
-	struct sender *s;
-
-	*out = NULL;
-	if (spec[0] == '\0')
-		return 0;
-	if (strncmp(spec, "file:", 5) != 0 || spec[5] == '\0')
-		return err_set(e, "sender: '%s' is not file:PATH", spec);
-	if ((s = calloc(1, sizeof *s)) == NULL)
-		abort();
-	if ((size_t)snprintf(s->path, sizeof s->path, "%s", spec + 5) >= sizeof s->path) {
-		free(s);
-		return err_set(e, "sender: path too long");
-	}
-	*out = s;
-	return 0;
-}
-
-void
-sender_close(struct sender **s)
-{
-	if (s == NULL || *s == NULL)
-		return;
-	free(*s);
-	*s = NULL;
-}
-
 static bool
 refused(const char *to)
 {
@@ -51,8 +17,8 @@ refused(const char *to)
 }
 
 int
-sender_send(struct sender *s, const struct send_message *m, char *why, size_t whylen,
-	    struct err *e)
+file_sink_send(const char *path, const struct send_message *m, char *why, size_t whylen,
+	       struct err *e)
 {
 	json_t *j;
 	FILE *f;
@@ -73,13 +39,13 @@ sender_send(struct sender *s, const struct send_message *m, char *why, size_t wh
 	json_decref(j);
 	if (line == NULL)
 		abort();
-	if ((f = fopen(s->path, "a")) == NULL) {
-		rc = err_set(e, "sender: cannot open %s", s->path);
+	if ((f = fopen(path, "a")) == NULL) {
+		rc = err_set(e, "sender: cannot open %s", path);
 	} else {
 		int bad = fprintf(f, "%s\n", line) < 0;
 
 		if (fclose(f) != 0 || bad)
-			rc = err_set(e, "sender: cannot write %s", s->path);
+			rc = err_set(e, "sender: cannot write %s", path);
 	}
 	free(line);
 	return rc;

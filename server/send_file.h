@@ -1,6 +1,7 @@
-/* send_file.h - the sender a run is given, opened from the `sender` option of arrearsd.conf.
- * This branch knows one kind: "file:PATH", a sink that appends each message to PATH as one JSON
- * line (tests, and trying a run without a provider). The providers of send.h add theirs here. */
+/* send_file.h - the file sink, a provider for tests and for trying runs without a real one
+ * (`sender = "file:PATH"` in arrearsd.conf): each message appended to PATH as one JSON line. A
+ * recipient in the reserved .invalid domain (RFC 2606) is refused for good, so tests can see a
+ * failure. */
 #ifndef ARREARS_SERVER_SEND_FILE_H
 #define ARREARS_SERVER_SEND_FILE_H
 
@@ -9,11 +10,8 @@
 #include "err.h"
 #include "send.h"
 
-/* Opens the sender spec names; "" gives NULL (a run without a sender sends nothing and says
- * so). 0, or -1 with e naming the spec. */
-int sender_open(const char *spec, struct sender **out, struct err *e);
-
-/* Closes a sender and sets *s to NULL; accepts NULL. */
-void sender_close(struct sender **s);
+/* Appends m to the file at path: 0 written, 2 refused for good (why says so), -1 with e. */
+int file_sink_send(const char *path, const struct send_message *m, char *why, size_t whylen,
+		   struct err *e);
 
 #endif

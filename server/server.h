@@ -37,6 +37,22 @@ struct server_config {
 	char profile[16];		/* contact-policy profile of the book's accounts */
 	char sender[CONF_PATH_LEN];	/* how runs send messages: "file:PATH"; "" none */
 	char pay_link[256];		/* {pay_link} of message templates */
+
+	/* message providers (send.h); a channel whose URL is empty is not configured */
+	char smtp_url[512];		/* smtp://host:port or smtps://host:port */
+	char smtp_tls[16];		/* "try": STARTTLS when offered; "required" */
+	char smtp_user[256];		/* empty: no AUTH */
+	char smtp_password_file[CONF_PATH_LEN];
+	char smtp_from[256];
+	char smtp_ca_file[CONF_PATH_LEN];
+	char sms_url[512];
+	char sms_auth_header_file[CONF_PATH_LEN];
+	char sms_body[1024];		/* JSON template with {to}, {text}, {id} */
+	char sms_ca_file[CONF_PATH_LEN];
+	int sms_retries;		/* further attempts after a 429, 5xx or no answer */
+	int sms_backoff_ms;		/* the first wait; each later one doubles */
+	int send_timeout;		/* seconds of one attempt, either channel */
+	char spool_dir[CONF_PATH_LEN];	/* dead letters; empty: DATABASE.spool beside the book */
 };
 
 /* The minute of the day of a run_at value ("02:00" -> 120), or -1 for "" or a bad one. */
