@@ -4,6 +4,8 @@ src_libarrears_a_SOURCES += \
 	src/paylink.c src/paylink.h \
 	src/webhook_sig.c src/webhook_sig.h
 
+server_libarrearsd_a_SOURCES += server/payments.c server/payments.h
+
 PAYMENT_UNITS = tests/unit/check_paylink tests/unit/check_webhook_sig
 check_PROGRAMS += $(PAYMENT_UNITS)
 TESTS += $(PAYMENT_UNITS)
@@ -14,3 +16,6 @@ tests_unit_check_paylink_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_webhook_sig_SOURCES = tests/unit/check_webhook_sig.c
 tests_unit_check_webhook_sig_LDADD = $(UNIT_LDADD)
 tests_unit_check_webhook_sig_CFLAGS = $(UNIT_CFLAGS)
+
+TESTS += tests/sync/payments.sh
+EXTRA_DIST += tests/sync/payments.sh

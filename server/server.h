@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "paylink.h"
 
 #define CONF_PATH_LEN 1024
+#define WEBHOOK_SECRET_MIN 16
+#define WEBHOOK_SECRET_MAX 128
 
 struct server_config {
 	char listen[64];		/* numeric IPv4 or IPv6 address */
@@ -30,12 +33,25 @@ struct server_config {
 	char blob_dir[CONF_PATH_LEN];	/* attachments; empty: DATABASE.blobs beside the book */
 	int max_blob;			/* bytes of one attachment, at most */
 	int require_signed_heads;	/* 1: refuse pushes of devices without a registered key */
+	char paylink_key_file[CONF_PATH_LEN];	/* 64 hex: the key payment links are signed with */
+	char webhook_secret_file[CONF_PATH_LEN];	/* the secret shared with the gateway */
+	char paylink_base[512];		/* URL payment links start with */
+	int webhook_tolerance;		/* seconds a notification's time may be off */
+	/* Read from the two files by conf_secrets_load, never from the config text or a dump. */
+	unsigned char paylink_key[PAYLINK_KEY_BYTES];
+	int has_paylink_key;
+	unsigned char webhook_secret[WEBHOOK_SECRET_MAX];
+	size_t webhook_secret_len;	/* 0: no secret, POST /v1/payments is not served */
 };
 
 /* Fills c with the defaults, then reads the libconfig file path over them (when path is not
  * NULL). Relative paths in the file are taken from the file's directory. Errors name
  * file:line. */
 int conf_load(struct server_config *c, const char *path, struct err *e);
+
+/* Reads the secrets named by paylink_key_file and webhook_secret_file (those set) into c.
+ * A file group or others may read or write is refused, naming it. Errors name the file. */
+int conf_secrets_load(struct server_config *c, struct err *e);
 
 /* Writes every option with its help text, as a commented config file, to f. */
 void conf_dump(const struct server_config *c, void *f);
