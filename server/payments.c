@@ -39,6 +39,9 @@ notice_read(const json_t *j, struct notice *n, const struct api_request *rq,
 {
 	static const char *const texts[] = { "reference", "account_id", "paid_on", "link" };
 	static const size_t maxlen[] = { 64, ACCOUNT_ID_LEN - 1, 10, 1024 };
+	static const char *const what[] = { "a string of 1 to 64 bytes",
+					    "an account id of 1 to 23 bytes", "a YYYY-MM-DD date",
+					    "a payment link of 1 to 1024 bytes" };
 	const char *v[4];
 	const json_t *amount = json_object_get(j, "amount");
 	char why[160];
@@ -53,8 +56,8 @@ notice_read(const json_t *j, struct notice *n, const struct api_request *rq,
 		if (f == NULL || !json_is_string(f) || json_string_length(f) == 0 ||
 		    json_string_length(f) > maxlen[i] ||
 		    strlen(json_string_value(f)) != json_string_length(f)) {
-			snprintf(why, sizeof why, "$.%s: %s a string of 1 to %zu bytes", texts[i],
-				 f == NULL ? "missing; needs" : "must be", maxlen[i]);
+			snprintf(why, sizeof why, "$.%s: %s %s", texts[i],
+				 f == NULL ? "missing; needs" : "must be", what[i]);
 			refuse(rp, rq, 400, "bad_request", "bad body", why);
 			return -1;
 		}
@@ -80,11 +83,13 @@ notice_read(const json_t *j, struct notice *n, const struct api_request *rq,
 }
 
 /* Checks the link the payment came from against the key and the notification: 0, or -1 with
- * rp filled. The link is judged at the time of the notification's arrival. */
+ * rp filled. The link must not have expired when the day of the payment began (UTC): a
+ * gateway may deliver a notification hours late, after the link's expiry. */
 static int
 link_check(const struct server_config *c, const struct notice *n, const char *currency,
-	   int64_t now, const struct api_request *rq, struct api_reply *rp)
+	   const struct api_request *rq, struct api_reply *rp)
 {
+	int64_t paid_at = (int64_t)n->paid_on * 86400;
 	struct paylink p;
 	char why[600], m1[32], m2[32];
 	struct err e;
@@ -94,7 +99,7 @@ link_check(const struct server_config *c, const struct notice *n, const char *cu
 		       "$.link: this server signs no payment links (no paylink_key_file)");
 		return -1;
 	}
-	if (paylink_verify(c->paylink_key, n->link, now, &p, &e) != PAYLINK_OK) {
+	if (paylink_verify(c->paylink_key, n->link, paid_at, &p, &e) != PAYLINK_OK) {
 		snprintf(why, sizeof why, "$.link: %s", e.msg);
 		refuse(rp, rq, 400, "bad_request", n->reference, why);
 		return -1;
@@ -191,7 +196,7 @@ static const char *
 notice_store(struct server_store *st, const struct server_config *c, const struct notice *n,
 	     int64_t now, const struct api_request *rq, struct api_reply *rp)
 {
-	struct wire_account acct;
+	struct wire_account acct = { 0 };
 	struct event ev = { 0 };
 	char id[37], stored[65], why[160];
 	const char *result = NULL;
@@ -207,10 +212,6 @@ notice_store(struct server_store *st, const struct server_config *c, const struc
 		refuse(rp, rq, 404, "not_found", n->reference, why);
 		goto out;
 	}
-	rc = n->link != NULL ? link_check(c, n, acct.account.currency, now, rq, rp) : 0;
-	wire_account_clear(&acct);
-	if (rc != 0)
-		goto out;
 	notice_id(n, id);
 	if ((rc = st->ops->event_hash(st, id, stored, &e)) < 0)
 		goto fail;
@@ -221,6 +222,10 @@ notice_store(struct server_store *st, const struct server_config *c, const struc
 		result = "duplicate";
 		goto out;
 	}
+	/* after the retry test: a retry of a payment recorded from a link is a duplicate even
+	 * when the link has expired since */
+	if (n->link != NULL && link_check(c, n, acct.account.currency, rq, rp) != 0)
+		goto out;
 	if (st->ops->payment_add(st, n->reference, n->account_id, n->amount, n->paid_on, now, &dup,
 				 &e) != 0)
 		goto fail;
@@ -243,6 +248,7 @@ notice_store(struct server_store *st, const struct server_config *c, const struc
 		st->ops->rollback(st);
 		log_msg("payment %s not applied to case state: %s", n->reference, e.msg);
 	}
+	wire_account_clear(&acct);
 	free(ev.body);
 	return "recorded";
 fail:
@@ -251,6 +257,7 @@ fail:
 	rp->retry_after = 5;
 out:
 	st->ops->rollback(st);
+	wire_account_clear(&acct);
 	free(ev.body);
 	return result;
 }

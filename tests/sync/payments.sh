@@ -163,17 +163,30 @@ expect_status 400 "$st" "link of another amount"
 grep -qF '$.link: the link is for 120.50, not 1.00' "$tmp/body" && ok || bad "amount: $(cat "$tmp/body")"
 st=$(notify "$(payment GW-8 "$acct2" 12050 "$link")")
 expect_status 400 "$st" "link of another account"
-[ "$(sq "$tmp/book.db" "SELECT count(*) FROM payments WHERE reference IN ('GW-6','GW-7','GW-8')")" -eq 0 ] &&
+"$arrearsd" -c "$conf" paylink "$acct" 1.00 --days 1 > "$tmp/link1" 2>"$tmp/err" || bad "paylink: $(cat "$tmp/err")"
+late='{"reference":"GW-9","account_id":"'"$acct"'","amount":100,"paid_on":"2026-11-25","link":"'"$(cat "$tmp/link1")"'"}'
+st=$(notify "$late")
+expect_status 400 "$st" "paid after the link expired"
+grep -qF '$.link: the link expired 43200 s ago' "$tmp/body" && ok || bad "expired: $(cat "$tmp/body")"
+# a link is judged on the day paid: one paid on its last day is accepted however late it comes
+"$arrearsd" -c "$conf" paylink "$acct" 2.00 --days 1 > "$tmp/link2" 2>"$tmp/err" || bad "paylink: $(cat "$tmp/err")"
+paid='{"reference":"GW-10","account_id":"'"$acct"'","amount":200,"paid_on":"2026-11-24","link":"'"$(cat "$tmp/link2")"'"}'
+st=$(notify "$paid")
+expect_status 200 "$st" "paid on the last day of the link"
+st=$(notify "$paid" $((now + 200)))
+expect_status 200 "$st" "a link's payment again"
+[ "$(json_str result "$tmp/body")" = duplicate ] && ok || bad "link payment again: $(cat "$tmp/body")"
+[ "$(sq "$tmp/book.db" "SELECT count(*) FROM payments WHERE reference IN ('GW-6','GW-7','GW-8','GW-9')")" -eq 0 ] &&
 	ok || bad "a bad link's payment was stored"
 
 grep -q "$secret" "$tmp/log" && bad "the log holds the secret" || ok
 "$arrearsd" -c "$conf" verify > "$tmp/out" 2>&1 && ok || bad "verify: $(cat "$tmp/out")"
 
-# the agent's next pull brings the paid account: its balance less both payments
+# the agent's next pull brings the paid account: its balance less the three payments
 agent sync > "$tmp/out" 2>"$tmp/err" && grep -q "^pulled 1 account" "$tmp/out" && ok ||
 	bad "sync after payments: $(cat "$tmp/out" "$tmp/err")"
 after=$(sq "$cache" "$bal_sql")
-want=$((before > 14550 ? before - 14550 : 0))
+want=$((before > 14750 ? before - 14750 : 0))
 [ "$after" -eq "$want" ] && ok || bad "the cache's balance is $after, wanted $want (was $before)"
 
 stop_server
