@@ -222,8 +222,8 @@ notice_store(struct server_store *st, const struct server_config *c, const struc
 		result = "duplicate";
 		goto out;
 	}
-	/* after the retry test: a retry of a payment recorded from a link is a duplicate even
-	 * when the link has expired since */
+	/* after the retry test: a retry is a duplicate whatever its link says now (the link key
+	 * may have been replaced since) */
 	if (n->link != NULL && link_check(c, n, acct.account.currency, rq, rp) != 0)
 		goto out;
 	if (st->ops->payment_add(st, n->reference, n->account_id, n->amount, n->paid_on, now, &dup,
