@@ -5,7 +5,7 @@
 set -u
 secs=${FUZZ_SECONDS:-10}
 passed=0 failed=0
-for t in wire api csv; do
+for t in wire api csv sig; do
 	bin="${top_builddir:?}/fuzz/fuzz_$t"
 	if [ ! -x "$bin" ]; then
 		echo "SKIP: fuzz/fuzz_$t is not built (configure found no clang; libFuzzer needs it)"
@@ -14,7 +14,7 @@ for t in wire api csv; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for t in wire api csv; do
+for t in wire api csv sig; do
 	bin="$top_builddir/fuzz/fuzz_$t"
 	seeds="${top_srcdir:?}/fuzz/corpus/$t"
 	mkdir -p "$tmp/$t"

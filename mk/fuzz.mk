@@ -1,9 +1,10 @@
 # Fuzzing: libFuzzer targets for the JSON the server reads (fuzz/fuzz_wire.c: the wire codec;
-# fuzz/fuzz_api.c: requests through server/api.c) and the CSV import (fuzz/fuzz_csv.c). They
+# fuzz/fuzz_api.c: requests through server/api.c), the CSV import (fuzz/fuzz_csv.c), and the
+# gateway's signature headers and payment links (fuzz/fuzz_sig.c). They
 # need clang, so the libraries are compiled a second time with clang's coverage and
 # sanitizers into fuzz/obj/; `make check` runs each briefly from fuzz/corpus/ (fuzz/check.sh,
 # which skips when configure found no clang). `make fuzz` runs them longer (FUZZ_SECONDS).
-FUZZ_TARGETS = fuzz/fuzz_wire fuzz/fuzz_api fuzz/fuzz_csv
+FUZZ_TARGETS = fuzz/fuzz_wire fuzz/fuzz_api fuzz/fuzz_csv fuzz/fuzz_sig
 FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SANITIZE) $(SQLITE_CFLAGS) \
 	$(LIBCONFIG_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS) $(CURL_CFLAGS) $(MHD_CFLAGS) \
@@ -30,7 +31,7 @@ check_DATA = $(FUZZ_TARGETS)
 endif
 
 TESTS += fuzz/check.sh
-EXTRA_DIST += fuzz/check.sh fuzz/fuzz_wire.c fuzz/fuzz_api.c fuzz/fuzz_csv.c fuzz/corpus \
+EXTRA_DIST += fuzz/check.sh fuzz/fuzz_wire.c fuzz/fuzz_api.c fuzz/fuzz_csv.c fuzz/fuzz_sig.c fuzz/corpus \
 	fuzz/README.md
 CLEANFILES += $(FUZZ_TARGETS) fuzz/libfuzzed.a
 

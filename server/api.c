@@ -15,6 +15,7 @@
 #include "device_key.h"
 #include "edit_api.h"
 #include "evidence.h"
+#include "payments.h"
 #include "report.h"
 #include "report_aging_out.h"
 #include "wire.h"
@@ -1217,6 +1218,14 @@ board_get(struct api *a, const struct api_request *rq, const struct server_user 
 		reply_json(rp, 200, j);
 }
 
+/* POST /v1/payments: the gateway's notifications carry a signature, not a token. */
+static void
+payments_post(struct api *a, const struct api_request *rq, const struct server_user *unused,
+	      struct api_reply *rp)
+{
+	payments_notify(a->store, a->conf, rq, rp);
+}
+
 static const struct route routes[] = {
 	{ .method = "POST", .path = "/v1/session", .auth = 0, .handler = session_create },
 	{ .method = "DELETE", .path = "/v1/session", .auth = 1, .handler = session_delete },
@@ -1227,6 +1236,7 @@ static const struct route routes[] = {
 	{ .method = "GET", .path = "/v1/board", .auth = 1, .handler = board_get },
 	{ .method = "GET", .path = "/v1/qa/calls", .auth = 1, .handler = qa_calls_get },
 	{ .method = "POST", .path = "/v1/events", .auth = 1, .handler = events_post },
+	{ .method = "POST", .path = "/v1/payments", .auth = 0, .handler = payments_post },
 	{ .method = "HEAD", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_head },
 	{ .method = "PUT", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_put },
 	{ .method = "GET", .path = "/v1/blobs/", .prefix = 1, .auth = 1, .handler = blob_get },

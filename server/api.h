@@ -14,6 +14,7 @@ struct api_request {
 	const char *method;
 	const char *path;
 	const char *authorization;	/* the Authorization header, or NULL */
+	const char *signature;		/* the X-Arrears-Signature header, or NULL */
 	const char *addr;		/* the client's numeric address */
 	const char *body;
 	size_t body_len;

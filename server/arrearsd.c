@@ -11,6 +11,8 @@
 #include "devices.h"
 #include "clock.h"
 #include "import.h"
+#include "money.h"
+#include "paylink.h"
 #include "report.h"
 #include "report_aging_out.h"
 #include "run_cmd.h"
@@ -41,6 +43,7 @@ usage(FILE *out)
 	      "       arrearsd [-c FILE] device heads [DEVICE] | device reset-key DEVICE\n"
 	      "       arrearsd [-c FILE] run [--dry-run] [--as-of YYYY-MM-DD] [--book NAME] "
 	      "[--strategy-version V]\n"
+	      "       arrearsd [-c FILE] paylink ACCOUNT AMOUNT [--days N]\n"
 	      "       arrearsd [-c FILE] verify\n"
 	      "       arrearsd [-c FILE] backup FILE\n"
 	      "       arrearsd [-c FILE] epoch [renew]\n"
@@ -296,6 +299,71 @@ cmd_report(const struct server_config *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* `paylink ACCOUNT AMOUNT [--days N]`: a signed link to pay AMOUNT on an account of the book,
+ * in the account's currency, valid for N days (7 by default). */
+static int
+cmd_paylink(struct server_config *c, int argc, char **argv)
+{
+	struct server_store *st = NULL;
+	struct paylink p = { 0 };
+	struct wire_account a;
+	char link[2048];
+	long days = 7;
+	struct err e;
+	int rc;
+
+	if (argc != 2 && !(argc == 4 && strcmp(argv[2], "--days") == 0)) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (argc == 4) {
+		char *end;
+
+		days = strtol(argv[3], &end, 10);
+		if (*argv[3] == '\0' || *end != '\0' || days < 1 || days > 366) {
+			fprintf(stderr, "arrearsd: paylink: --days: '%s' is not 1 to 366\n", argv[3]);
+			return EXIT_USAGE;
+		}
+	}
+	if (money_parse(argv[1], &p.amount, &e) != 0 || p.amount <= 0) {
+		fprintf(stderr, "arrearsd: paylink: amount '%s' is not a positive amount (like 120.50)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	if (c->paylink_key_file[0] == '\0' || c->paylink_base[0] == '\0') {
+		fprintf(stderr, "arrearsd: paylink: the configuration needs paylink_key_file and "
+				"paylink_base\n");
+		return EXIT_USAGE;
+	}
+	if (conf_secrets_load(c, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+		fprintf(stderr, "arrearsd: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	rc = st->ops->account_get(st, argv[0], &a, &e);
+	server_store_close(&st);
+	if (rc != 0) {
+		if (rc == 1)
+			fprintf(stderr, "arrearsd: paylink: no account '%s' in the book\n", argv[0]);
+		else
+			fprintf(stderr, "arrearsd: paylink: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	snprintf(p.account, sizeof p.account, "%s", a.account.id);
+	snprintf(p.currency, sizeof p.currency, "%s", a.account.currency);
+	wire_account_clear(&a);
+	p.expires = clock_now() + days * 86400;
+	if (paylink_make(c->paylink_key, c->paylink_base, &p, link, sizeof link, &e) != 0) {
+		fprintf(stderr, "arrearsd: paylink: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	printf("%s\n", link);
+	return EXIT_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,6 +434,8 @@ main(int argc, char **argv)
 		return send_cmd_test(&conf, argc, argv);
 	if (strcmp(argv[0], "dispatch") == 0)
 		return send_cmd_dispatch(&conf, argc, argv);
+	if (strcmp(argv[0], "paylink") == 0)
+		return cmd_paylink(&conf, argc - 1, argv + 1);
 	if (strcmp(argv[0], "verify") == 0 && argc == 1)
 		return cmd_verify(&conf);
 	if (strcmp(argv[0], "backup") == 0 && argc == 2) {
@@ -388,6 +458,10 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(argv[0], "serve") == 0 && argc == 1) {
+		if (conf_secrets_load(&conf, &e) != 0) {
+			fprintf(stderr, "arrearsd: %s\n", e.msg);
+			return EXIT_USAGE;
+		}
 		if (log_open(conf.log, &e) != 0 || serve_run(&conf, &e) != 0) {
 			fprintf(stderr, "arrearsd: %s\n", e.msg);
 			return EXIT_FAIL;

@@ -1,13 +1,19 @@
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf_file.h"
 #include "server.h"
+#include "webhook_sig.h"
 
 enum conf_type {
 	CONF_STRING,
@@ -114,6 +120,16 @@ static const struct conf_def defs[] = {
 	  .help = "seconds one attempt to a provider may take" },
 	{ .name = "spool_dir", .type = CONF_PATH, F(spool_dir),
 	  .help = "dead letters (0700); empty means the book's path with .spool added" },
+	{ .name = "paylink_key_file", .type = CONF_PATH, F(paylink_key_file),
+	  .help = "file (mode 0600) holding the 32-byte payment link key as 64 hex characters;"
+		  " empty: no links" },
+	{ .name = "paylink_base", .type = CONF_STRING, F(paylink_base),
+	  .help = "URL payment links start with (BASE/pay?...)" },
+	{ .name = "webhook_secret_file", .type = CONF_PATH, F(webhook_secret_file),
+	  .help = "file (mode 0600) holding the secret shared with the payment gateway;"
+		  " empty: POST /v1/payments is not served" },
+	{ .name = "webhook_tolerance", .type = CONF_INT, F(webhook_tolerance), .min = 1,
+	  .max = 3600, .help = "seconds a gateway notification's signed time may differ from now" },
 };
 
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -151,6 +167,7 @@ conf_defaults(struct server_config *c)
 	c->sms_retries = 3;
 	c->sms_backoff_ms = 1000;
 	c->send_timeout = 30;
+	c->webhook_tolerance = WEBHOOK_TOLERANCE_DEFAULT;
 }
 
 int
@@ -280,6 +297,81 @@ string_dump(FILE *out, const char *s)
 		fputc(*s, out);
 	}
 	fputc('"', out);
+}
+
+/* Reads a secret file into buf (at most max bytes, one trailing newline dropped): 0, or -1
+ * naming the file. The file must be a regular file only its owner may read or write. */
+static int
+secret_read(const char *path, char *buf, size_t max, size_t *len, struct err *e)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
+	ssize_t n;
+
+	if (fd < 0)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		err_set(e, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((sb.st_mode & 077) != 0) {
+		err_set(e, "%s: mode %04o lets group or others at a secret; chmod 600 it", path,
+			(unsigned)(sb.st_mode & 07777));
+		goto out;
+	}
+	if ((n = read(fd, buf, max + 2)) < 0) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (n > 0 && buf[n - 1] == '\n')
+		n--;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	if ((size_t)n > max) {
+		err_set(e, "%s: longer than %zu bytes", path, max);
+		goto out;
+	}
+	*len = (size_t)n;
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+int
+conf_secrets_load(struct server_config *c, struct err *e)
+{
+	char buf[WEBHOOK_SECRET_MAX + 2];
+	size_t len;
+	int ret = -1;
+
+	if (c->paylink_key_file[0] != '\0') {
+		if (secret_read(c->paylink_key_file, buf, 2 * PAYLINK_KEY_BYTES, &len, e) != 0)
+			goto out;
+		if (len != 2 * PAYLINK_KEY_BYTES ||
+		    sodium_hex2bin(c->paylink_key, sizeof c->paylink_key, buf, len, NULL, NULL,
+				   NULL) != 0) {
+			err_set(e, "%s: must hold %d hex characters (openssl rand -hex %d)",
+				c->paylink_key_file, 2 * PAYLINK_KEY_BYTES, PAYLINK_KEY_BYTES);
+			goto out;
+		}
+		c->has_paylink_key = 1;
+	}
+	if (c->webhook_secret_file[0] != '\0') {
+		if (secret_read(c->webhook_secret_file, buf, WEBHOOK_SECRET_MAX, &len, e) != 0)
+			goto out;
+		if (len < WEBHOOK_SECRET_MIN) {
+			err_set(e, "%s: the secret must be %d to %d bytes", c->webhook_secret_file,
+				WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX);
+			goto out;
+		}
+		memcpy(c->webhook_secret, buf, len);
+		c->webhook_secret_len = len;
+	}
+	ret = 0;
+out:
+	sodium_memzero(buf, sizeof buf);
+	return ret;
 }
 
 void

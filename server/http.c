@@ -269,6 +269,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	rq.path = url;
 	rq.authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						       MHD_HTTP_HEADER_AUTHORIZATION);
+	rq.signature = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Arrears-Signature");
 	rq.addr = addr;
 	rq.body = rs->body ? rs->body : "";
 	rq.body_len = rs->len;

@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "paylink.h"
 
 #define CONF_PATH_LEN 1024
+#define WEBHOOK_SECRET_MIN 16
+#define WEBHOOK_SECRET_MAX 128
 
 struct server_config {
 	char listen[64];		/* numeric IPv4 or IPv6 address */
@@ -53,6 +56,15 @@ struct server_config {
 	int sms_backoff_ms;		/* the first wait; each later one doubles */
 	int send_timeout;		/* seconds of one attempt, either channel */
 	char spool_dir[CONF_PATH_LEN];	/* dead letters; empty: DATABASE.spool beside the book */
+	char paylink_key_file[CONF_PATH_LEN];	/* 64 hex: the key payment links are signed with */
+	char webhook_secret_file[CONF_PATH_LEN];	/* the secret shared with the gateway */
+	char paylink_base[512];		/* URL payment links start with */
+	int webhook_tolerance;		/* seconds a notification's time may be off */
+	/* Read from the two files by conf_secrets_load, never from the config text or a dump. */
+	unsigned char paylink_key[PAYLINK_KEY_BYTES];
+	int has_paylink_key;
+	unsigned char webhook_secret[WEBHOOK_SECRET_MAX];
+	size_t webhook_secret_len;	/* 0: no secret, POST /v1/payments is not served */
 };
 
 /* The minute of the day of a run_at value ("02:00" -> 120), or -1 for "" or a bad one. */
@@ -62,6 +74,10 @@ int conf_run_minute(const char *run_at);
  * NULL). Relative paths in the file are taken from the file's directory. Errors name
  * file:line. */
 int conf_load(struct server_config *c, const char *path, struct err *e);
+
+/* Reads the secrets named by paylink_key_file and webhook_secret_file (those set) into c.
+ * A file group or others may read or write is refused, naming it. Errors name the file. */
+int conf_secrets_load(struct server_config *c, struct err *e);
 
 /* Writes every option with its help text, as a commented config file, to f. */
 void conf_dump(const struct server_config *c, void *f);
