@@ -339,7 +339,7 @@ cmd_paylink(struct server_config *c, int argc, char **argv)
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	if (server_store_open(c->database, SERVER_STORE_OPEN, &st, &e) != 0) {
+	if (server_store_open(c, SERVER_STORE_OPEN, &st, &e) != 0) {
 		fprintf(stderr, "arrearsd: %s\n", e.msg);
 		return EXIT_FAIL;
 	}

@@ -1,17 +1,14 @@
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <libconfig.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "conf_file.h"
+#include "secret_file.h"
 #include "server.h"
 #include "webhook_sig.h"
 
@@ -299,55 +296,17 @@ string_dump(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Reads a secret file into buf (at most max bytes, one trailing newline dropped): 0, or -1
- * naming the file. The file must be a regular file only its owner may read or write. */
-static int
-secret_read(const char *path, char *buf, size_t max, size_t *len, struct err *e)
-{
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ret = -1;
-	ssize_t n;
-
-	if (fd < 0)
-		return err_set(e, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		err_set(e, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((sb.st_mode & 077) != 0) {
-		err_set(e, "%s: mode %04o lets group or others at a secret; chmod 600 it", path,
-			(unsigned)(sb.st_mode & 07777));
-		goto out;
-	}
-	if ((n = read(fd, buf, max + 2)) < 0) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (n > 0 && buf[n - 1] == '\n')
-		n--;
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	if ((size_t)n > max) {
-		err_set(e, "%s: longer than %zu bytes", path, max);
-		goto out;
-	}
-	*len = (size_t)n;
-	ret = 0;
-out:
-	close(fd);
-	return ret;
-}
-
 int
 conf_secrets_load(struct server_config *c, struct err *e)
 {
-	char buf[WEBHOOK_SECRET_MAX + 2];
+	char buf[WEBHOOK_SECRET_MAX + 1];
 	size_t len;
 	int ret = -1;
 
 	if (c->paylink_key_file[0] != '\0') {
-		if (secret_read(c->paylink_key_file, buf, 2 * PAYLINK_KEY_BYTES, &len, e) != 0)
+		if (secret_file_read(c->paylink_key_file, buf, 2 * PAYLINK_KEY_BYTES + 1, e) != 0)
 			goto out;
+		len = strlen(buf);
 		if (len != 2 * PAYLINK_KEY_BYTES ||
 		    sodium_hex2bin(c->paylink_key, sizeof c->paylink_key, buf, len, NULL, NULL,
 				   NULL) != 0) {
@@ -358,8 +317,9 @@ conf_secrets_load(struct server_config *c, struct err *e)
 		c->has_paylink_key = 1;
 	}
 	if (c->webhook_secret_file[0] != '\0') {
-		if (secret_read(c->webhook_secret_file, buf, WEBHOOK_SECRET_MAX, &len, e) != 0)
+		if (secret_file_read(c->webhook_secret_file, buf, sizeof buf, e) != 0)
 			goto out;
+		len = strlen(buf);
 		if (len < WEBHOOK_SECRET_MIN) {
 			err_set(e, "%s: the secret must be %d to %d bytes", c->webhook_secret_file,
 				WEBHOOK_SECRET_MIN, WEBHOOK_SECRET_MAX);

@@ -16,7 +16,7 @@
 #include "dead_letter.h"
 #include "xalloc.h"
 
-#define NAME_LEN 128
+#define SPOOL_NAME_LEN 128
 #define SAFE_ID_MAX 100
 
 const char *
@@ -28,20 +28,20 @@ send_channel_name(enum send_channel c)
 /* The file name of dispatch id: the id itself when it is short and of safe characters (a
  * UUID is), else its BLAKE2b in hex, so any id maps to one file inside dir. */
 static void
-file_name(const char *id, char name[NAME_LEN])
+file_name(const char *id, char name[SPOOL_NAME_LEN])
 {
 	size_t n = strlen(id);
 	int safe = n > 0 && n <= SAFE_ID_MAX && strspn(id, "abcdefghijklmnopqrstuvwxyz"
 						     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
 
 	if (safe) {
-		snprintf(name, NAME_LEN, "%s.json", id);
+		snprintf(name, SPOOL_NAME_LEN, "%s.json", id);
 	} else {
 		unsigned char h[16];
 		char hex[sizeof h * 2 + 1];
 
 		crypto_generichash(h, sizeof h, (const unsigned char *)id, n, NULL, 0);
-		snprintf(name, NAME_LEN, "h-%s.json", sodium_bin2hex(hex, sizeof hex, h, sizeof h));
+		snprintf(name, SPOOL_NAME_LEN, "h-%s.json", sodium_bin2hex(hex, sizeof hex, h, sizeof h));
 	}
 }
 
@@ -127,7 +127,7 @@ out:
 int
 dead_letter_load(const char *dir, const char *id, struct dead_letter *d, struct err *e)
 {
-	char name[NAME_LEN], path[4096];
+	char name[SPOOL_NAME_LEN], path[4096];
 
 	file_name(id, name);
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -176,7 +176,7 @@ dead_letter_put(const char *dir, const struct send_message *m, int outcome, cons
 		int64_t now, struct err *e)
 {
 	struct dead_letter old;
-	char name[NAME_LEN], first[32], last[32];
+	char name[SPOOL_NAME_LEN], first[32], last[32];
 	int64_t first_failed = now;
 	int attempts = 1, rc;
 	json_t *doc;
@@ -212,7 +212,7 @@ dead_letter_put(const char *dir, const struct send_message *m, int outcome, cons
 int
 dead_letter_remove(const char *dir, const char *id, struct err *e)
 {
-	char name[NAME_LEN], path[4096];
+	char name[SPOOL_NAME_LEN], path[4096];
 
 	file_name(id, name);
 	snprintf(path, sizeof path, "%s/%s", dir, name);

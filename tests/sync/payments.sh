@@ -39,12 +39,12 @@ cur=$(sqlite3 "$tmp/book.db" "SELECT json_extract(record, '$.currency') FROM acc
 # a secret file others may read is refused, by name, by serve and by paylink
 chmod 644 "$tmp/webhook.secret"
 "$arrearsd" -c "$conf" serve > /dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "webhook.secret: mode 0644 lets group or others at a secret" "$tmp/err" && ok ||
+[ $? -eq 2 ] && grep -q "webhook.secret: readable by others (mode 644); a secret file must be 0600" "$tmp/err" && ok ||
 	bad "serve with a world-readable secret: $(cat "$tmp/err")"
 chmod 600 "$tmp/webhook.secret"
 chmod 640 "$tmp/paylink.key"
 "$arrearsd" -c "$conf" paylink "$acct" 10.00 > /dev/null 2>"$tmp/err"
-[ $? -eq 2 ] && grep -q "paylink.key: mode 0640" "$tmp/err" && ok || bad "paylink with a readable key: $(cat "$tmp/err")"
+[ $? -eq 2 ] && grep -q "paylink.key: readable by others (mode 640)" "$tmp/err" && ok || bad "paylink with a readable key: $(cat "$tmp/err")"
 chmod 600 "$tmp/paylink.key"
 
 # paylink: a link for an account of the book, in its currency; bad amounts and accounts named
