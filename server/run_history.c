@@ -160,15 +160,6 @@ own_event(struct run_history *h, const struct event *ev, json_t *j)
 	}
 }
 
-static enum ptp_state
-state_parse(const char *s)
-{
-	for (int k = PTP_PENDING; k <= PTP_BROKEN; k++)
-		if (strcmp(s, ptp_state_name((enum ptp_state)k)) == 0)
-			return (enum ptp_state)k;
-	return PTP_NONE;
-}
-
 /* A promise's last day: the last installment's, else its due_on. */
 static int32_t
 promise_due(json_t *j)
@@ -228,7 +219,7 @@ on_event(void *ctx, const struct event *ev)
 				   sizeof *h->statuses);
 		s = &h->statuses[h->nstatuses++];
 		snprintf(s->promise, sizeof s->promise, "%s", text_of(j, "promise"));
-		s->state = state_parse(text_of(j, "state"));
+		s->state = ptp_state_parse(text_of(j, "state"));
 		s->at = ev->at;
 	}
 	json_decref(j);

@@ -131,15 +131,6 @@ text_of(json_t *j, const char *key)
 	return s != NULL ? s : "";
 }
 
-static enum ptp_state
-state_parse(const char *s)
-{
-	for (int k = PTP_PENDING; k <= PTP_BROKEN; k++)
-		if (strcmp(s, ptp_state_name((enum ptp_state)k)) == 0)
-			return (enum ptp_state)k;
-	return PTP_NONE;
-}
-
 void
 board_add_event(struct board_builder *bb, const struct event *ev)
 {
@@ -161,7 +152,7 @@ board_add_event(struct board_builder *bb, const struct event *ev)
 					    sizeof *bb->statuses);
 			s = &bb->statuses[bb->nstatuses++];
 			snprintf(s->promise, sizeof s->promise, "%s", text_of(j, "promise"));
-			s->state = state_parse(text_of(j, "state"));
+			s->state = ptp_state_parse(text_of(j, "state"));
 			s->at = at;
 		}
 		json_decref(j);

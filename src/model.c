@@ -63,6 +63,15 @@ ptp_state_name(enum ptp_state s)
 	return "?";
 }
 
+enum ptp_state
+ptp_state_parse(const char *name)
+{
+	for (int k = PTP_NONE; k <= PTP_BROKEN; k++)
+		if (strcmp(name, ptp_state_name((enum ptp_state)k)) == 0)
+			return (enum ptp_state)k;
+	return PTP_NONE;
+}
+
 const char *
 account_flag_name(unsigned bit)
 {

@@ -119,6 +119,8 @@ const char *contact_kind_name(enum contact_kind k);
 /* Parses a contact kind's name ("mobile", "work_email", ...); -1 when unknown. */
 int contact_kind_parse(const char *name);
 const char *ptp_state_name(enum ptp_state s);
+/* Parses a name ptp_state_name gives; PTP_NONE for anything else. */
+enum ptp_state ptp_state_parse(const char *name);
 /* Name of one flag bit, e.g. "cease"; NULL for an unknown bit. */
 const char *account_flag_name(unsigned bit);
 /* Parses a flag name into its bit; 0 when unknown. */

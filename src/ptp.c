@@ -338,15 +338,6 @@ ptp_summarize(const struct promise *ps, size_t n, struct ptp_summary *out)
 	*out = (struct ptp_summary){ .state = pick->state, .amount = pick->amount, .due = pick->due_on };
 }
 
-static enum ptp_state
-state_parse(const char *s)
-{
-	for (int i = PTP_NONE; i <= PTP_BROKEN; i++)
-		if (strcmp(s, ptp_state_name((enum ptp_state)i)) == 0)
-			return (enum ptp_state)i;
-	return PTP_NONE;
-}
-
 void
 ptp_kept_rate(const struct event *evs, size_t n, struct ptp_rate *out)
 {
@@ -381,7 +372,7 @@ ptp_kept_rate(const struct event *evs, size_t n, struct ptp_rate *out)
 		const char *state = json_string_value(json_object_get(bodies[i], "state"));
 
 		/* Every deciding status, judged or not: kpi_ptp_kept picks the judged ones. */
-		judged[m++] = (struct kpi_promise){ .state = state_parse(state != NULL ? state : "") };
+		judged[m++] = (struct kpi_promise){ .state = ptp_state_parse(state != NULL ? state : "") };
 		out->kept += judged[m - 1].state == PTP_KEPT;
 		out->partial += judged[m - 1].state == PTP_PARTIAL;
 		out->broken += judged[m - 1].state == PTP_BROKEN;
