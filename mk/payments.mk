@@ -17,5 +17,6 @@ tests_unit_check_webhook_sig_SOURCES = tests/unit/check_webhook_sig.c
 tests_unit_check_webhook_sig_LDADD = $(UNIT_LDADD)
 tests_unit_check_webhook_sig_CFLAGS = $(UNIT_CFLAGS)
 
-TESTS += tests/sync/payments.sh
+TESTS += tests/sync/payments.sh tests/sync/pg/payments.pg
+CLEANFILES += tests/sync/pg/payments.pg
 EXTRA_DIST += tests/sync/payments.sh
