@@ -10,7 +10,7 @@ server_libarrearsd_a_SOURCES += \
 	server/run_schedule.c server/run_schedule.h
 
 RUN_TESTS = tests/sync/run.sh
-TESTS += $(RUN_TESTS)
+TESTS += $(RUN_TESTS) tests/sync/pg/run.pg
 EXTRA_DIST += $(RUN_TESTS)
 
 check_PROGRAMS += tests/unit/check_run

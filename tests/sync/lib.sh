@@ -184,14 +184,36 @@ pg_sql() {
 }
 
 # book_sql SQL: runs SQL on the server's book, whichever the store; the output is alike
-# (columns separated by |) as long as the SQL is portable
+# (columns separated by |) as long as the SQL is portable. book_db (PostgreSQL) and book_file
+# (SQLite) name another book than the default.
 book_sql() {
 	if [ "$test_store" = postgresql ]; then
-		pg_sql book "$1"
+		pg_sql "${book_db:-book}" "$1"
 	else
-		sqlite3 "$tmp/book.db" "$1"
+		sqlite3 "${book_file:-$tmp/book.db}" "$1"
 	fi
 }
+
+# The SQL that differs between the stores, for book_sql: a member of a JSON text column
+# (sql_json COLUMN MEMBER), and a time in seconds as UTC text: the day (sql_day COLUMN),
+# day and time (sql_datetime COLUMN), hours and minutes (sql_hm COLUMN).
+sql_json() {
+	if [ "$test_store" = postgresql ]; then
+		echo "(CAST($1 AS json) ->> '$2')"
+	else
+		echo "json_extract($1, '\$.$2')"
+	fi
+}
+sql_utc() {	# sql_utc COLUMN SQLITE_FORMAT POSTGRESQL_FORMAT
+	if [ "$test_store" = postgresql ]; then
+		echo "to_char(to_timestamp($1) AT TIME ZONE 'UTC', '$3')"
+	else
+		echo "strftime('$2', $1, 'unixepoch')"
+	fi
+}
+sql_day() { sql_utc "$1" '%Y-%m-%d' 'YYYY-MM-DD'; }
+sql_datetime() { sql_utc "$1" '%Y-%m-%d %H:%M:%S' 'YYYY-MM-DD HH24:MI:SS'; }
+sql_hm() { sql_utc "$1" '%H:%M' 'HH24:MI'; }
 
 # book_save NAME, book_restore NAME: a copy of the book (the server stopped), put back later
 book_save() {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # arrearsd run: a handful of accounts built to hit each case (a text, an email, no SMS consent,
 # a cease flag, outside calling hours, a call, a cured account, a refused recipient) checked
-# line by line, with the file sink as the sender; a dry run leaves the book byte-identical; a
+# line by line, with the file sink as the sender; a dry run writes nothing in the book; a
 # second run the same day sends nothing; the schedule of serve starts a run; then 120 simulated
 # days with payments, where each account gets exactly its strategy's steps on the right days,
 # never a blocked channel, nothing once cured, and `arrearsd verify` passes.
@@ -10,16 +10,17 @@ arrearsd="${top_builddir:?}/arrearsd"
 tmp=$(mktemp -d)
 server_pid=""
 . "${top_srcdir:?}/tests/sync/lib.sh"
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+trap 'stop_server; book_stop; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 need sqlite3
+# the run's events, as book_sql prints them (columns separated by spaces)
+run_sql() { book_sql "$1" | tr '|' ' '; }
 
 write_conf "sender = \"file:$tmp/sent.jsonl\";" 'pay_link = "https://pay.example.com/p";'
-book="$tmp/book.db"
 run() { "$arrearsd" -c "$conf" run "$@"; }
 # evs: the run's events as ACCOUNT KIND ACTION CHANNEL CONTACT, in chain order
 evs() {
-	sqlite3 -separator ' ' "$book" "SELECT account_id, kind, json_extract(body, '\$.action'),
-		ifnull(json_extract(body, '\$.channel'), '-'), ifnull(json_extract(body, '\$.contact'), '-')
+	run_sql "SELECT account_id, kind, $(sql_json body action),
+		coalesce($(sql_json body channel), '-'), coalesce($(sql_json body contact), '-')
 		FROM events WHERE device = 'arrearsd' ORDER BY seq"
 }
 
@@ -39,8 +40,12 @@ CSV
 
 # 14:00 UTC is 09:00 in New York and 06:00 in Los Angeles
 export ARREARS_NOW=2026-11-23T14:00:00Z
-sqlite3 "$book" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-cp "$book" "$tmp/before.db"
+if [ "$test_store" = sqlite ]; then
+	sqlite3 "$tmp/book.db" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	cp "$tmp/book.db" "$tmp/before.db"
+fi
+book_state() { book_sql "SELECT count(*), coalesce(max(seq), 0) FROM events"; book_sql "SELECT count(*) FROM devices"; }
+book_state > "$tmp/before.state"
 run --dry-run > "$tmp/out" 2>"$tmp/err" || bad "dry run: $(cat "$tmp/err")"
 cat > "$tmp/want" <<'OUT'
 R-SMS            early           champion   1/4   sms    friendly  send mobile
@@ -54,8 +59,11 @@ R-REFUSED        early           champion   3/4   email  second    send email
 dry run 2026-11-23T14:00:00Z book default v1: 8 accounts: 3 send, 2 defer, 1 due, 0 done, 0 paused, 1 cured, 1 nothing
 OUT
 diff "$tmp/want" "$tmp/out" > "$tmp/diff" && ok || bad "dry run output: $(cat "$tmp/diff")"
-cmp -s "$tmp/before.db" "$book" && ok || bad "the dry run changed the book file"
-[ ! -s "$book-wal" ] && ok || bad "the dry run left writes in the WAL"
+book_state | cmp -s - "$tmp/before.state" && ok || bad "the dry run wrote in the book"
+if [ "$test_store" = sqlite ]; then
+	cmp -s "$tmp/before.db" "$tmp/book.db" && ok || bad "the dry run changed the book file"
+	[ ! -s "$tmp/book.db-wal" ] && ok || bad "the dry run left writes in the WAL"
+fi
 [ ! -e "$tmp/sent.jsonl" ] && ok || bad "the dry run sent: $(cat "$tmp/sent.jsonl")"
 
 # --strategy-version: another version of a book, for dry runs only
@@ -97,7 +105,7 @@ diff "$tmp/want" "$tmp/evs" > "$tmp/diff" && ok || bad "events: $(cat "$tmp/diff
 # the sink got the two messages, each under its dispatch event's id
 [ "$(wc -l < "$tmp/sent.jsonl")" -eq 2 ] && ok || bad "sink: $(cat "$tmp/sent.jsonl")"
 for a in R-SMS R-EMAIL; do
-	id=$(sqlite3 "$book" "SELECT id FROM events WHERE device = 'arrearsd' AND account_id = '$a'")
+	id=$(book_sql "SELECT id FROM events WHERE device = 'arrearsd' AND account_id = '$a'")
 	grep -q "\"dispatch_id\":\"$id\"" "$tmp/sent.jsonl" && ok || bad "$a: no message with dispatch id $id"
 done
 grep -q '"channel":"sms".*"to":"+1 404-555-0101"' "$tmp/sent.jsonl" &&
@@ -105,7 +113,7 @@ grep -q '"channel":"sms".*"to":"+1 404-555-0101"' "$tmp/sent.jsonl" &&
 	grep -q 'Pay at https://pay.example.com/p Reply STOP to opt out.' "$tmp/sent.jsonl" && ok ||
 	bad "sink contents: $(cat "$tmp/sent.jsonl")"
 # the evidence proves what was sent by its hash, without the personal data in it
-sqlite3 "$book" "SELECT body FROM events WHERE device = 'arrearsd'" > "$tmp/bodies"
+book_sql "SELECT body FROM events WHERE device = 'arrearsd'" > "$tmp/bodies"
 grep -q -e 'Ann Able' -e '404-555' -e 'example.com' "$tmp/bodies" && bad "personal data in events: $(cat "$tmp/bodies")" || ok
 grep -q '"message_sha256":"[0-9a-f]\{64\}"' "$tmp/bodies" && grep -q '"reasons":\["NO_SMS_CONSENT"\],"segment":"early"' "$tmp/bodies" &&
 	grep -q '"next_at":"2026-11-23T16:00:00Z"' "$tmp/bodies" && ok || bad "event bodies: $(cat "$tmp/bodies")"
@@ -133,7 +141,7 @@ ARREARS_NOW=2026-11-24T01:59:58Z start_server "$conf" "$tmp/log" || exit 1
 wait_for 15 grep -q "run: book default v1, 9 accounts: 0 sent, 1 deferred" "$tmp/log" && ok ||
 	bad "no scheduled run: $(cat "$tmp/log")"
 stop_server
-sqlite3 -separator ' ' "$book" "SELECT account_id, kind, datetime(at, 'unixepoch'), json_extract(body, '\$.next_at')
+run_sql "SELECT account_id, kind, $(sql_datetime at), $(sql_json body next_at)
 	FROM events WHERE device = 'arrearsd' ORDER BY seq DESC LIMIT 1" > "$tmp/out"
 [ "$(cat "$tmp/out")" = "R-NIGHT dispatch_deferred 2026-11-24 02:00:00 2026-11-24T13:00:00Z" ] && ok ||
 	bad "the scheduled run recorded: $(cat "$tmp/out")"
@@ -154,9 +162,10 @@ sed -i "s/^run_at = .*/run_at = \"2:00\";/" "$tmp/bad.conf"
 # Letters are deferred once per step: the book holds no postal addresses.
 cp "$conf" "$tmp/sim.conf"
 sed -i -e 's/^database = .*/database = "sim.db";/' -e "s|^sender = .*|sender = \"file:$tmp/sim.jsonl\";|" \
-	-e '/^run_at/d' "$tmp/sim.conf"
+	-e 's/dbname=book/dbname=sim/' -e '/^run_at/d' "$tmp/sim.conf"
 conf="$tmp/sim.conf"
-book="$tmp/sim.db"
+book_file="$tmp/sim.db" book_db=sim
+[ "$test_store" = sqlite ] || pg_sql postgres "CREATE DATABASE sim" >/dev/null
 "$arrearsd" -c "$conf" init >/dev/null 2>"$tmp/err" || bad "sim init: $(cat "$tmp/err")"
 {
 	echo 'account_id,name,balance,past_due,due_date,assignee,phone,phone_kind,sms_consent,email,email_consent,timezone,flags'
@@ -203,14 +212,14 @@ expect S-NOSMS 1:dispatch_deferred:sms 5:treatment_due:call 12:dispatch:email 20
 	91:dispatch_deferred:letter 100:treatment_due:call 120:dispatch:email
 expect S-LOW-A 3:dispatch:sms 10:dispatch:email 20:dispatch:sms $late
 expect S-LOW-K 3:dispatch:email 15:dispatch:sms $late
-sqlite3 -separator ' ' "$book" "SELECT account_id, date(at, 'unixepoch'), kind, json_extract(body, '\$.action')
+run_sql "SELECT account_id, $(sql_day at), kind, $(sql_json body action)
 	FROM events WHERE device = 'arrearsd' ORDER BY account_id, seq" > "$tmp/got"
 sort -s -k1,1 "$tmp/want" > "$tmp/want.sorted"
 diff "$tmp/want.sorted" "$tmp/got" > "$tmp/diff" && ok || bad "120 days: want < > got: $(cat "$tmp/diff")"
 # every dispatch reached the sink, every one of them at 15:00 UTC, allowed hours in New York
-n=$(sqlite3 "$book" "SELECT count(*) FROM events WHERE device = 'arrearsd' AND kind = 'dispatch'")
+n=$(book_sql "SELECT count(*) FROM events WHERE device = 'arrearsd' AND kind = 'dispatch'")
 [ "$n" -eq "$(wc -l < "$tmp/sim.jsonl")" ] && ok || bad "$n dispatches, $(wc -l < "$tmp/sim.jsonl") messages in the sink"
-n=$(sqlite3 "$book" "SELECT count(*) FROM events WHERE device = 'arrearsd' AND strftime('%H:%M', at, 'unixepoch') != '15:00'")
+n=$(book_sql "SELECT count(*) FROM events WHERE device = 'arrearsd' AND $(sql_hm at) <> '15:00'")
 [ "$n" -eq 0 ] && ok || bad "$n events at another time than the runs'"
 grep -q '"to":"+1 404-555-0200".*S-NOSMS\|S-NOSMS.*"channel":"sms"' "$tmp/sim.jsonl" && bad "a text to S-NOSMS" || ok
 "$arrearsd" -c "$conf" verify > "$tmp/out" 2>&1 && grep -q ": intact$" "$tmp/out" && ok || bad "sim verify: $(cat "$tmp/out")"
