@@ -260,7 +260,7 @@ dead_letter_scan(const char *dir, dead_letter_fn fn, void *ctx, struct err *e)
 			n++;
 	}
 	closedir(d);
-	if (rc == 0)
+	if (rc == 0 && n > 0)	/* qsort must not be handed NULL, even for no items */
 		qsort(all, n, sizeof *all, by_first_failed);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0)

@@ -305,6 +305,7 @@ aging_set_accounts(struct store *s, enum aging_by by, const struct aging_set *se
 		return -1;
 	}
 	sqlite3_finalize(st);
-	qsort(*ids, *n, sizeof **ids, id_cmp);
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, id_cmp);
 	return 0;
 }
