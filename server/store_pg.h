@@ -25,6 +25,7 @@ enum pg_query {
 	PGQ_EPOCH_SET,
 	PGQ_SEQ_LOCK,
 	PGQ_NEXT_SEQ,
+	PGQ_SEQ_SET,
 	PGQ_XACT_LOCK,
 	PGQ_USER_ADD,
 	PGQ_USER_GET,
@@ -82,6 +83,8 @@ struct pg_store {
 	unsigned char prepared[PGQ_COUNT];
 	int in_tx;		/* between begin and commit or rollback */
 	int seq_locked;		/* this transaction holds the sequence row */
+	int64_t seq_last;	/* ... whose value, as this transaction moves it on */
+	int seq_moved;		/* ... and has taken numbers: written back before COMMIT */
 	int apply_locked;	/* this transaction holds PG_LOCK_APPLY */
 	int scans;		/* cursors open, so nested scans get names of their own */
 	int reading;		/* in a scan's own read-only transaction: nothing to lock */

@@ -17,6 +17,7 @@ const struct pg_query_def pg_queries[PGQ_COUNT] = {
 	[PGQ_EPOCH_SET] = { "UPDATE meta SET value = CAST($1 AS bigint) WHERE key = 'epoch'", 1 },
 	[PGQ_SEQ_LOCK] = { "SELECT value FROM meta WHERE key = 'seq' FOR UPDATE", 0 },
 	[PGQ_NEXT_SEQ] = { "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value", 0 },
+	[PGQ_SEQ_SET] = { "UPDATE meta SET value = CAST($1 AS bigint) WHERE key = 'seq'", 1 },
 	[PGQ_XACT_LOCK] = { "SELECT pg_advisory_xact_lock(CAST($1 AS integer), CAST($2 AS integer))",
 			  2 },
 	[PGQ_USER_ADD] = { "INSERT INTO users(name, role, team, pwhash) VALUES($1, $2, $3, $4)", 4 },
