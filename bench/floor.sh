@@ -48,7 +48,7 @@ echo "date: $(date -u +%Y-%m-%d); store $STORE, $INSTANCES instance(s) of $THREA
 	"load on the machine: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 make_cert "$tmp"
-write_conf "threads = $THREADS;" 'max_batch = 1000;' 'page_limit = 1000;'
+write_conf "threads = $THREADS;" 'max_batch = 1000;' 'page_limit = 1000;' 'connection_limit = 1000;'
 "$arrearsd" -c "$conf" init >/dev/null
 
 t0=$(now)

@@ -494,12 +494,47 @@ content_check(struct api *a, const struct server_user *u, const struct event *ev
 	return server_edit_check(st, u, ev, why, len, e);
 }
 
+/* What a batch's checks learned, so the events after need not ask the store again: a batch
+ * is mostly runs of one device on one account. The batch's transaction holds the device
+ * (SQLite's writer, PostgreSQL's device locks), so a head read or stored in it stays true. */
+struct batch_memo {
+	char device[40];	/* "" until a head is known */
+	char owner[32];
+	int64_t head_seq;
+	char head_hash[65];
+	char account[ACCOUNT_ID_LEN];	/* "" until a scope answer is known */
+	int visible_rc;		/* account_visible's answer for it */
+};
+
+/* The device's head and owner, from the memo when it holds this device. */
+static int
+memo_head(struct api *a, struct batch_memo *m, const char *device, char owner[32],
+	  int64_t *seq, char hash[65], struct err *e)
+{
+	int rc;
+
+	if (m->device[0] != '\0' && strcmp(m->device, device) == 0) {
+		memcpy(owner, m->owner, sizeof m->owner);
+		*seq = m->head_seq;
+		memcpy(hash, m->head_hash, sizeof m->head_hash);
+		return 0;
+	}
+	if ((rc = a->store->ops->device_head(a->store, device, owner, seq, hash, e)) == 0) {
+		snprintf(m->device, sizeof m->device, "%s", device);
+		memcpy(m->owner, owner, sizeof m->owner);
+		m->head_seq = *seq;
+		memcpy(m->head_hash, hash, sizeof m->head_hash);
+	}
+	return rc;
+}
+
 /* Checks one decoded event against the store; fills r. Returns 1 to store and apply it, 2 to
  * store it refused (answered rejected, never applied, flag saying why), 0 not to store it,
  * -1 on a storage failure. flag gets why a lead should look ("" when nothing). */
 static int
 event_check(struct api *a, const struct server_user *u, const struct event *ev,
-	    struct wire_event_result *r, char *flag, size_t flaglen, struct err *e)
+	    struct batch_memo *memo, struct wire_event_result *r, char *flag, size_t flaglen,
+	    struct err *e)
 {
 	struct server_store *st = a->store;
 	char stored[65], owner[32], head_hash[65], h[65];
@@ -526,7 +561,7 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(r->reason, sizeof r->reason, "user is not the signed-in user");
 		return 0;
 	}
-	if ((rc = st->ops->device_head(st, ev->device, owner, &head_seq, head_hash, e)) < 0)
+	if ((rc = memo_head(a, memo, ev->device, owner, &head_seq, head_hash, e)) < 0)
 		return -1;
 	if (rc == 1) {
 		head_seq = 0;
@@ -557,8 +592,14 @@ event_check(struct api *a, const struct server_user *u, const struct event *ev,
 		snprintf(flag, flaglen, SERVER_REFUSED_PREFIX "%s", r->reason);
 		return 2;
 	}
-	if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0)
+	if (memo->account[0] != '\0' && strcmp(memo->account, ev->account_id) == 0) {
+		rc = memo->visible_rc;
+	} else if ((rc = st->ops->account_visible(st, u, ev->account_id, e)) < 0) {
 		return -1;
+	} else {
+		snprintf(memo->account, sizeof memo->account, "%s", ev->account_id);
+		memo->visible_rc = rc;
+	}
 	/* reassigned meanwhile, or unknown: evidence is kept, a lead looks; a reviewer scores
 	 * calls on every account, so theirs are not out of scope */
 	if (rc == 1 && u->role != ROLE_QA)
@@ -747,6 +788,7 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 	size_t n = 0, accepted = 0, nheads = 0, ntails = 0;
 	int64_t now = clock_now();
 	char path[40], flag[200];
+	struct batch_memo memo = { .device = "" };
 	struct err e;
 
 	if (j == NULL)
@@ -782,12 +824,18 @@ events_post(struct api *a, const struct api_request *rq, const struct server_use
 			continue;
 		}
 		snprintf(res[i].id, sizeof res[i].id, "%s", evs[i].id);
-		int rc = event_check(a, u, &evs[i], &res[i], flag, sizeof flag, &e);
+		int rc = event_check(a, u, &evs[i], &memo, &res[i], flag, sizeof flag, &e);
 		if (rc < 0 || (rc >= 1 && st->ops->event_put(st, &evs[i], u->name, now, flag, &e) != 0) ||
 		    (rc == 1 && attachment_link(a, &evs[i], u->name, &e) != 0)) {
 			st->ops->rollback(st);
 			internal_error(rp, "events", &e);
 			goto out;
+		}
+		if (rc >= 1) {	/* the stored event is its device's head now, the pusher's */
+			snprintf(memo.device, sizeof memo.device, "%s", evs[i].device);
+			snprintf(memo.owner, sizeof memo.owner, "%s", u->name);
+			memo.head_seq = evs[i].seq;
+			memcpy(memo.head_hash, evs[i].hash, sizeof memo.head_hash);
 		}
 		store_it[i] = rc == 1;
 		accepted += (size_t)(rc == 1);
