@@ -110,3 +110,30 @@ paths_find_data_dir(const char *kind, char *buf, size_t len, struct err *e)
 		buf[n - 2] = '\0';
 	return 0;
 }
+
+char *
+paths_conf_stem(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base != NULL ? base + 1 : path;
+	n = strlen(base);
+	if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
+		n -= 5;
+	snprintf(buf, len, "%.*s", (int)n, base);
+	return buf;
+}
+
+int
+paths_find_conf(const char *kind, const char *name, char *buf, size_t len, struct err *e)
+{
+	char file[256];
+	size_t n = strlen(name);
+
+	if ((size_t)snprintf(file, sizeof file, "%s%s", name,
+			     strchr(name, '/') == NULL && (n < 5 || strcmp(name + n - 5, ".conf") != 0)
+				     ? ".conf" : "") >= sizeof file)
+		return err_set(e, "%s: name too long", name);
+	return paths_find_data(kind, file, buf, len, e);
+}

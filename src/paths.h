@@ -21,6 +21,13 @@ int paths_xdg(const char *env, const char *fallback, const char *leaf, char *buf
  * 0 with buf filled, or -1 with the places tried in e. */
 int paths_find_data(const char *kind, const char *name, char *buf, size_t len, struct err *e);
 
+/* The name a data file is known by: path without its directory and its ".conf". Returns buf. */
+char *paths_conf_stem(const char *path, char *buf, size_t len);
+
+/* Finds a shipped data file of kind by name, as paths_find_data does, adding ".conf" to a
+ * bare name ("us-early" or "us-early.conf"). 0 or -1. */
+int paths_find_conf(const char *kind, const char *name, char *buf, size_t len, struct err *e);
+
 /* Finds a shipped data directory, e.g. "templates", as paths_find_data finds a file. 0 or -1. */
 int paths_find_data_dir(const char *kind, char *buf, size_t len, struct err *e);
 

@@ -175,9 +175,7 @@ int
 qa_card_load(const char *path, struct qa_card **out, struct err *e)
 {
 	struct loader l = { .file = path, .e = e };
-	const char *base = strrchr(path, '/');
 	config_t cfg;
-	size_t n;
 	int rc;
 
 	*out = NULL;
@@ -187,11 +185,7 @@ qa_card_load(const char *path, struct qa_card **out, struct err *e)
 	if (l.c == NULL)
 		abort();
 	l.c->file = xstrdup(path);
-	base = base != NULL ? base + 1 : path;
-	n = strlen(base);
-	if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
-		n -= 5;
-	snprintf(l.c->id, sizeof l.c->id, "%.*s", (int)n, base);
+	paths_conf_stem(path, l.c->id, sizeof l.c->id);
 	rc = parse_root(&l, config_root_setting(&cfg));
 	config_destroy(&cfg);
 	if (rc != 0) {
@@ -205,14 +199,10 @@ qa_card_load(const char *path, struct qa_card **out, struct err *e)
 int
 qa_card_open(const char *name, struct qa_card **out, struct err *e)
 {
-	char file[256], path[4096];
-	size_t n = strlen(name);
+	char path[4096];
 
 	*out = NULL;
-	snprintf(file, sizeof file, "%s%s", name,
-		 strchr(name, '/') == NULL && (n < 5 || strcmp(name + n - 5, ".conf") != 0) ? ".conf"
-											   : "");
-	if (paths_find_data("qa", file, path, sizeof path, e) != 0)
+	if (paths_find_conf("qa", name, path, sizeof path, e) != 0)
 		return -1;
 	return qa_card_load(path, out, e);
 }

@@ -375,9 +375,7 @@ int
 script_load(const char *path, struct script **out, struct err *e)
 {
 	struct loader l = { .file = path, .e = e };
-	const char *base = strrchr(path, '/');
 	config_t cfg;
-	size_t n;
 	int rc;
 
 	*out = NULL;
@@ -385,11 +383,7 @@ script_load(const char *path, struct script **out, struct err *e)
 		return -1;
 	l.s = xcalloc(1, sizeof *l.s);
 	l.s->file = xstrdup(path);
-	base = base != NULL ? base + 1 : path;
-	n = strlen(base);
-	if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
-		n -= 5;
-	snprintf(l.s->id, sizeof l.s->id, "%.*s", (int)n, base);
+	paths_conf_stem(path, l.s->id, sizeof l.s->id);
 	rc = parse_root(&l, config_root_setting(&cfg));
 	free(l.next_ids);
 	config_destroy(&cfg);
@@ -404,14 +398,10 @@ script_load(const char *path, struct script **out, struct err *e)
 int
 script_open(const char *name, struct script **out, struct err *e)
 {
-	char file[256], path[4096];
-	size_t n = strlen(name);
+	char path[4096];
 
 	*out = NULL;
-	snprintf(file, sizeof file, "%s%s", name,
-		 strchr(name, '/') == NULL && (n < 5 || strcmp(name + n - 5, ".conf") != 0) ? ".conf"
-											   : "");
-	if (paths_find_data("scripts", file, path, sizeof path, e) != 0)
+	if (paths_find_conf("scripts", name, path, sizeof path, e) != 0)
 		return -1;
 	return script_load(path, out, e);
 }

@@ -368,10 +368,8 @@ strategy_book_load(const char *path, const struct template_set *ts,
 		   struct strategy_book **out, struct problems *p)
 {
 	struct loader l = { .w = { .file = path, .p = p }, .ts = ts };
-	const char *base = strrchr(path, '/');
 	struct err e = { "" };
 	config_t cfg;
-	size_t n;
 	int rc;
 
 	*out = NULL;
@@ -379,11 +377,7 @@ strategy_book_load(const char *path, const struct template_set *ts,
 		return problems_add(p, "%s", e.msg);
 	if ((l.b = calloc(1, sizeof *l.b)) == NULL || (l.b->file = strdup(path)) == NULL)
 		abort();
-	base = base != NULL ? base + 1 : path;
-	n = strlen(base);
-	if (n > 5 && strcmp(base + n - 5, ".conf") == 0)
-		n -= 5;
-	snprintf(l.b->name, sizeof l.b->name, "%.*s", (int)n, base);
+	paths_conf_stem(path, l.b->name, sizeof l.b->name);
 	rc = parse_root(&l, config_root_setting(&cfg));
 	config_destroy(&cfg);
 	if (rc != 0) {
